@@ -1,0 +1,32 @@
+/*
+ * Copyright (C) 2026 kernel-libnl authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * Unit test suites of kernel-libnl (Check).  They need no root and no
+ * kernel: message building and parsing, error mapping, pure logic.
+ */
+
+#ifndef KERNEL_LIBNL_TESTS_H_
+#define KERNEL_LIBNL_TESTS_H_
+
+/* first: it sets up _GNU_SOURCE for the system headers */
+#include <library.h>
+#include <check.h>
+
+Suite *msg_suite_create();
+Suite *socket_suite_create();
+Suite *selector_suite_create();
+Suite *registry_suite_create();
+
+#endif /* KERNEL_LIBNL_TESTS_H_ */
