@@ -24,6 +24,11 @@ static Suite *(*suites[])() = {
 	socket_suite_create,
 	selector_suite_create,
 	registry_suite_create,
+	algs_suite_create,
+	sa_suite_create,
+	policy_store_suite_create,
+	policy_suite_create,
+	events_suite_create,
 };
 
 int main(int argc, char *argv[])

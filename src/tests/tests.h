@@ -28,5 +28,10 @@ Suite *msg_suite_create();
 Suite *socket_suite_create();
 Suite *selector_suite_create();
 Suite *registry_suite_create();
+Suite *algs_suite_create();
+Suite *sa_suite_create();
+Suite *policy_store_suite_create();
+Suite *policy_suite_create();
+Suite *events_suite_create();
 
 #endif /* KERNEL_LIBNL_TESTS_H_ */
