@@ -100,6 +100,24 @@
 # define KL_POLICY_FORWARD_ICMP(data) FALSE
 #endif
 
+#include <sa/task_manager.h>
+
+/**
+ * Total time charon retransmits an IKE request, in seconds (6.0.x replaced
+ * task_manager_total_retransmit_timeout() by retransmission_timeout_total()).
+ */
+static inline u_int kl_total_retransmit_timeout()
+{
+#if HAVE_DECL_RETRANSMISSION_TIMEOUT_TOTAL
+	retransmission_t settings;
+
+	retransmission_parse_default(&settings);
+	return retransmission_timeout_total(&settings);
+#else
+	return task_manager_total_retransmit_timeout();
+#endif
+}
+
 /**
  * Fill the version-dependent fields of an acquire.
  *

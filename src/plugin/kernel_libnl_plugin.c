@@ -14,11 +14,11 @@
 
 #include "kernel_libnl_plugin.h"
 #include "kernel_libnl_ipsec.h"
+#include "kernel_libnl_compat.h"
 
 #include <stdio.h>
 
 #include <daemon.h>
-#include <sa/task_manager.h>
 
 /**
  * strongSwan 6.0.3+ refuses plugins whose version symbol does not match
@@ -65,7 +65,7 @@ METHOD(plugin_t, reload, bool,
 	 * as charon retransmits an IKE request */
 	timeout = lib->settings->get_int(lib->settings,
 						"%s.plugins.kernel-libnl.xfrm_acq_expires",
-						task_manager_total_retransmit_timeout(), lib->ns);
+						kl_total_retransmit_timeout(), lib->ns);
 	f = fopen("/proc/sys/net/core/xfrm_acq_expires", "w");
 	if (f)
 	{
