@@ -83,6 +83,7 @@ static int n_threads = 1;
 static enum { MODE_FULL, MODE_POLICY, MODE_EXPIRE } mode = MODE_FULL;
 static uint64_t soft_s = 0, hard_s = 0;
 static int expire_wait = 0;
+static bool burst = FALSE;
 
 static child_t *children;
 
@@ -166,7 +167,7 @@ static lifetime_cfg_t lifetime(bool inbound)
 		.time = { .life = 3600, .rekey = 3240, .jitter = 0 },
 	};
 
-	if (mode == MODE_EXPIRE)
+	if (mode == MODE_EXPIRE && !burst)
 	{
 		lt.time.life = hard_s;
 		lt.time.rekey = soft_s;
@@ -546,6 +547,68 @@ static bool monitor_start(pthread_t *thread)
 	return pthread_create(thread, NULL, monitor_main, NULL) == 0;
 }
 
+/**
+ * Make the kernel multicast an EXPIRE for every installed SA, as fast as it
+ * can: user XFRM_MSG_EXPIRE requests (xfrm_add_sa_expire() calls
+ * km_state_expired() like the lifetime timer does), 64 KiB datagrams back
+ * to back, no ACKs. Soft first (SAs stay), then hard (SAs are deleted).
+ */
+static bool send_burst(bool hard)
+{
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
+	size_t size = 65536, len = 0;
+	char *buf = malloc(size);
+	int fd, i, dir, sndbuf = 8 * 1024 * 1024;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_XFRM);
+	if (fd < 0 || bind(fd, (struct sockaddr*)&addr, sizeof(addr)))
+	{
+		free(buf);
+		return FALSE;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf));
+	for (i = 0; i < n_children; i++)
+	{
+		for (dir = 0; dir < 2; dir++)
+		{
+			child_t *c = &children[i];
+			struct nlmsghdr *hdr;
+			struct xfrm_user_expire *ue;
+			host_t *src = dir ? c->me : c->other, *dst = dir ? c->other : c->me;
+
+			if (len + NLMSG_SPACE(sizeof(*ue)) > size)
+			{
+				if (send(fd, buf, len, 0) < 0)
+				{
+					perror("burst send");
+				}
+				len = 0;
+			}
+			hdr = (struct nlmsghdr*)(buf + len);
+			memset(hdr, 0, NLMSG_SPACE(sizeof(*ue)));
+			hdr->nlmsg_len = NLMSG_LENGTH(sizeof(*ue));
+			hdr->nlmsg_type = XFRM_MSG_EXPIRE;
+			hdr->nlmsg_flags = NLM_F_REQUEST;
+			hdr->nlmsg_seq = i * 2 + dir + 1;
+			ue = NLMSG_DATA(hdr);
+			memcpy(&ue->state.id.daddr, dst->get_address(dst).ptr, 4);
+			memcpy(&ue->state.saddr, src->get_address(src).ptr, 4);
+			ue->state.id.spi = dir ? c->spi_out : c->spi_in;
+			ue->state.id.proto = IPPROTO_ESP;
+			ue->state.family = AF_INET;
+			ue->hard = hard;
+			len += NLMSG_SPACE(sizeof(*ue));
+		}
+	}
+	if (len && send(fd, buf, len, 0) < 0)
+	{
+		perror("burst send");
+	}
+	close(fd);
+	free(buf);
+	return TRUE;
+}
+
 /* --- setup -------------------------------------------------------------- */
 
 /**
@@ -590,6 +653,9 @@ static void usage(FILE *out)
 "  --threads T               concurrent installers (default 1)\n"
 "  --soft S --hard H         lifetimes for --mode expire (seconds)\n"
 "  --wait W                  extra seconds to wait for expires (default 3)\n"
+"  --burst                   expire mode: long lifetimes, then the kernel is\n"
+"                            made to send all soft and hard expires at once\n"
+"                            (user XFRM_MSG_EXPIRE for every SA)\n"
 "  --conf FILE               strongswan.conf (default bench/kbench.conf)\n"
 "  --set key=value           override a setting (repeatable)\n"
 "  --debug LEVEL             charon log level on stderr (default -1)\n");
@@ -621,6 +687,7 @@ int main(int argc, char *argv[])
 			{ "set", required_argument, NULL, 'S' },
 			{ "debug", required_argument, NULL, 'd' },
 			{ "no-delete", no_argument, NULL, 'D' },
+			{ "burst", no_argument, NULL, 'B' },
 			{ "help", no_argument, NULL, 'h' },
 			{ 0, 0, 0, 0 }
 		};
@@ -645,12 +712,13 @@ int main(int argc, char *argv[])
 			case 'S': sets->insert_last(sets, optarg); continue;
 			case 'd': debug = atoi(optarg); continue;
 			case 'D': do_delete = FALSE; continue;
+			case 'B': burst = TRUE; continue;
 			case 'h': usage(stdout); return 0;
 			default: usage(stderr); return 2;
 		}
 		break;
 	}
-	if (mode == MODE_EXPIRE && (!hard_s || soft_s >= hard_s))
+	if (mode == MODE_EXPIRE && !burst && (!hard_s || soft_s >= hard_s))
 	{
 		fprintf(stderr, "--mode expire needs 0 <= --soft < --hard\n");
 		return 2;
@@ -740,10 +808,23 @@ int main(int argc, char *argv[])
 			return 1;
 		}
 		charon->kernel->add_listener(charon->kernel, &listener);
-		start = now_ns();
 		run_phase("install", install);
-		expect_soft = soft_s ? n_children : 0;
-		expect_hard = 2 * n_children;
+		if (burst)
+		{
+			expect_soft = expect_hard = 2 * n_children;
+			start = now_ns();
+			send_burst(FALSE);
+			send_burst(TRUE);
+			printf("KB burst sent=%d secs=%.6f\n", 4 * n_children,
+				   (now_ns() - start) / 1e9);
+			hard_s = 0;
+		}
+		else
+		{
+			expect_soft = soft_s ? n_children : 0;
+			expect_hard = 2 * n_children;
+		}
+		start = now_ns();
 		/* wait until the hard expires are due plus a margin */
 		while ((now_ns() - start) / 1e9 < hard_s + (expire_wait ?: 3) &&
 			   !(listener_hard >= expect_hard && listener_soft >= expect_soft))
