@@ -14,7 +14,582 @@
 
 #include "tests.h"
 
+#include <errno.h>
+#include <time.h>
+#include <linux/xfrm.h>
+
+#include <daemon.h>
+#include <kernel_libnl_policy.h>
+#include <kernel_libnl_policy_store.h>
+#include <kernel_libnl_selector.h>
+#include <collections/array.h>
+
+/**
+ * Fake request socket recording every request
+ */
+typedef struct {
+	kernel_libnl_socket_t public;
+	/** copies of the requests, struct nlmsghdr* */
+	array_t *sent;
+	/** errno to answer the next requests with, 0 terminated */
+	int errors[8];
+	/** reply to send to the callback, or NULL */
+	struct nlmsghdr *reply;
+} fake_socket_t;
+
+static fake_socket_t *fake;
+static kernel_libnl_policy_t *policy;
+
+static status_t fake_request(kernel_libnl_socket_t *public, struct nl_msg *msg,
+							 kernel_libnl_reply_cb_t cb, void *user,
+							 kernel_libnl_error_t *err)
+{
+	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+	int error;
+
+	array_insert(fake->sent, ARRAY_TAIL, chunk_clone(
+				 chunk_create((u_char*)hdr, hdr->nlmsg_len)).ptr);
+	kernel_libnl_msg_free(msg);
+	error = fake->errors[0];
+	memmove(&fake->errors[0], &fake->errors[1],
+			sizeof(fake->errors) - sizeof(fake->errors[0]));
+	if (err)
+	{
+		*err = (kernel_libnl_error_t){ .error = error };
+	}
+	if (!error && cb && fake->reply)
+	{
+		cb(user, fake->reply);
+	}
+	return kernel_libnl_status(error);
+}
+
+static void fake_destroy(kernel_libnl_socket_t *public)
+{
+}
+
+static u_int sent_count()
+{
+	return array_count(fake->sent);
+}
+
+static struct nlmsghdr *sent(int i)
+{
+	struct nlmsghdr *hdr = NULL;
+
+	ck_assert(array_get(fake->sent, i, &hdr));
+	return hdr;
+}
+
+static void setup()
+{
+	/* the plugin logs through charon's bus (daemon.h's DBG macros) */
+	ck_assert(libcharon_init());
+	INIT(fake,
+		.public = {
+			.request = fake_request,
+			.destroy = fake_destroy,
+		},
+		.sent = array_create(0, 0),
+	);
+	policy = kernel_libnl_policy_create(&fake->public);
+}
+
+static void teardown()
+{
+	policy->destroy(policy);
+	array_destroy_function(fake->sent, (void*)free, NULL);
+	free(fake->reply);
+	free(fake);
+	libcharon_deinit();
+}
+
+/**
+ * An attribute of a request
+ */
+static void *attr(struct nlmsghdr *hdr, size_t hdrlen, int type, size_t *len)
+{
+	struct nlattr *a;
+
+	a = nlmsg_find_attr(hdr, hdrlen, type);
+	if (!a)
+	{
+		return NULL;
+	}
+	if (len)
+	{
+		*len = nla_len(a);
+	}
+	return nla_data(a);
+}
+
+/**
+ * Policy request data for a CHILD_SA between 192.0.2.1 and 192.0.2.2
+ */
+typedef struct {
+	traffic_selector_t *src_ts, *dst_ts;
+	host_t *src, *dst;
+	ipsec_sa_cfg_t sa;
+	kernel_ipsec_policy_id_t id;
+	kernel_ipsec_manage_policy_t data;
+} req_t;
+
+static void req_init(req_t *r, policy_dir_t dir, char *src, char *dst,
+					 uint32_t reqid)
+{
+	*r = (req_t){
+		.src_ts = traffic_selector_create_from_cidr(src, 0, 0, 65535),
+		.dst_ts = traffic_selector_create_from_cidr(dst, 0, 0, 65535),
+		.src = host_create_from_string(dir == POLICY_OUT ? "192.0.2.1"
+														 : "192.0.2.2", 0),
+		.dst = host_create_from_string(dir == POLICY_OUT ? "192.0.2.2"
+														 : "192.0.2.1", 0),
+		.sa = {
+			.mode = MODE_TUNNEL,
+			.reqid = reqid,
+			.esp = { .use = TRUE, .spi = htonl(0xc1234567) },
+		},
+	};
+	r->id = (kernel_ipsec_policy_id_t){
+		.dir = dir,
+		.src_ts = r->src_ts,
+		.dst_ts = r->dst_ts,
+	};
+	r->data = (kernel_ipsec_manage_policy_t){
+		.type = POLICY_IPSEC,
+		.prio = POLICY_PRIORITY_DEFAULT,
+		.src = r->src,
+		.dst = r->dst,
+		.sa = &r->sa,
+	};
+}
+
+static void req_free(req_t *r)
+{
+	r->src_ts->destroy(r->src_ts);
+	r->dst_ts->destroy(r->dst_ts);
+	r->src->destroy(r->src);
+	r->dst->destroy(r->dst);
+}
+
+START_TEST(test_add_tunnel_out)
+{
+	struct xfrm_userpolicy_info *info;
+	struct xfrm_user_tmpl *tmpl;
+	struct nlmsghdr *hdr;
+	size_t len;
+	req_t r;
+
+	req_init(&r, POLICY_OUT, "10.11.94.0/23", "172.16.114.0/24", 5);
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), SUCCESS);
+	ck_assert_int_eq(sent_count(), 1);
+	hdr = sent(0);
+	ck_assert_int_eq(hdr->nlmsg_type, XFRM_MSG_NEWPOLICY);
+	ck_assert(hdr->nlmsg_flags & NLM_F_REQUEST);
+	info = nlmsg_data(hdr);
+	ck_assert_int_eq(info->dir, XFRM_POLICY_OUT);
+	ck_assert_int_eq(info->priority, 375935);
+	ck_assert_int_eq(info->action, XFRM_POLICY_ALLOW);
+	ck_assert_int_eq(info->share, XFRM_SHARE_ANY);
+	ck_assert_int_eq(info->flags, 0);
+	ck_assert(info->lft.soft_byte_limit == XFRM_INF);
+	ck_assert(info->lft.hard_byte_limit == XFRM_INF);
+	ck_assert(info->lft.soft_packet_limit == XFRM_INF);
+	ck_assert(info->lft.hard_packet_limit == XFRM_INF);
+	ck_assert(info->lft.hard_add_expires_seconds == 0);
+	ck_assert_int_eq(info->sel.family, AF_INET);
+	ck_assert_int_eq(info->sel.prefixlen_s, 23);
+	ck_assert_int_eq(info->sel.prefixlen_d, 24);
+	ck_assert_int_eq(info->sel.saddr.a4, htonl(0x0a0b5e00));
+	ck_assert_int_eq(info->sel.daddr.a4, htonl(0xac107200));
+	ck_assert_int_eq(info->sel.proto, 0);
+	ck_assert_int_eq(info->sel.sport_mask, 0);
+
+	tmpl = attr(hdr, sizeof(*info), XFRMA_TMPL, &len);
+	ck_assert(tmpl);
+	ck_assert_int_eq(len, sizeof(*tmpl));
+	ck_assert_int_eq(tmpl->id.proto, IPPROTO_ESP);
+	ck_assert_int_eq(tmpl->id.spi, htonl(0xc1234567));
+	ck_assert_int_eq(tmpl->id.daddr.a4, htonl(0xc0000202));
+	ck_assert_int_eq(tmpl->saddr.a4, htonl(0xc0000201));
+	ck_assert_int_eq(tmpl->reqid, 5);
+	ck_assert_int_eq(tmpl->mode, XFRM_MODE_TUNNEL);
+	ck_assert_int_eq(tmpl->family, AF_INET);
+	ck_assert_int_eq(tmpl->optional, 0);
+	ck_assert(tmpl->aalgos == ~0U);
+	ck_assert(tmpl->ealgos == ~0U);
+	ck_assert(tmpl->calgos == ~0U);
+	ck_assert(!attr(hdr, sizeof(*info), XFRMA_MARK, NULL));
+	ck_assert(!attr(hdr, sizeof(*info), XFRMA_IF_ID, NULL));
+	ck_assert(!attr(hdr, sizeof(*info), XFRMA_SEC_CTX, NULL));
+	ck_assert(!attr(hdr, sizeof(*info), XFRMA_OFFLOAD_DEV, NULL));
+
+	/* last user: DELPOLICY by selector */
+	ck_assert_int_eq(policy->del_policy(policy, &r.id, &r.data), SUCCESS);
+	ck_assert_int_eq(sent_count(), 2);
+	hdr = sent(1);
+	ck_assert_int_eq(hdr->nlmsg_type, XFRM_MSG_DELPOLICY);
+	{
+		struct xfrm_userpolicy_id *id = nlmsg_data(hdr);
+
+		ck_assert_int_eq(id->dir, XFRM_POLICY_OUT);
+		ck_assert_int_eq(id->sel.prefixlen_s, 23);
+		ck_assert_int_eq(id->sel.daddr.a4, htonl(0xac107200));
+		ck_assert(!attr(hdr, sizeof(*id), XFRMA_MARK, NULL));
+	}
+	/* gone */
+	ck_assert_int_eq(policy->del_policy(policy, &r.id, &r.data), NOT_FOUND);
+	req_free(&r);
+}
+END_TEST
+
+START_TEST(test_add_inbound_comp)
+{
+	struct xfrm_userpolicy_info *info;
+	struct xfrm_user_tmpl *tmpl;
+	struct nlmsghdr *hdr;
+	size_t len;
+	req_t r;
+
+	req_init(&r, POLICY_IN, "10.2.0.0/16", "10.1.0.0/16", 7);
+	r.sa.ipcomp.transform = IPCOMP_DEFLATE;
+	r.sa.ipcomp.cpi = htons(0x1234);
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), SUCCESS);
+	hdr = sent(0);
+	info = nlmsg_data(hdr);
+	ck_assert_int_eq(info->dir, XFRM_POLICY_IN);
+	tmpl = attr(hdr, sizeof(*info), XFRMA_TMPL, &len);
+	ck_assert_int_eq(len, 2 * sizeof(*tmpl));
+	/* COMP first, optional inbound, in the SA's mode with outer addresses */
+	ck_assert_int_eq(tmpl[0].id.proto, IPPROTO_COMP);
+	ck_assert_int_eq(tmpl[0].optional, 1);
+	ck_assert_int_eq(tmpl[0].mode, XFRM_MODE_TUNNEL);
+	ck_assert_int_eq(tmpl[0].saddr.a4, htonl(0xc0000202));
+	ck_assert_int_eq(tmpl[0].id.daddr.a4, htonl(0xc0000201));
+	/* no SPIs inbound */
+	ck_assert_int_eq(tmpl[0].id.spi, 0);
+	/* then ESP in transport mode, no addresses */
+	ck_assert_int_eq(tmpl[1].id.proto, IPPROTO_ESP);
+	ck_assert_int_eq(tmpl[1].optional, 0);
+	ck_assert_int_eq(tmpl[1].mode, XFRM_MODE_TRANSPORT);
+	ck_assert_int_eq(tmpl[1].id.spi, 0);
+	ck_assert_int_eq(tmpl[1].id.daddr.a4, 0);
+	ck_assert_int_eq(tmpl[1].reqid, 7);
+	req_free(&r);
+}
+END_TEST
+
+START_TEST(test_add_out_comp_spi)
+{
+	struct xfrm_userpolicy_info *info;
+	struct xfrm_user_tmpl *tmpl;
+	struct nlmsghdr *hdr;
+	size_t len;
+	req_t r;
+
+	req_init(&r, POLICY_OUT, "10.1.0.0/16", "10.2.0.0/16", 7);
+	r.sa.mode = MODE_TRANSPORT;
+	r.sa.ipcomp.transform = IPCOMP_DEFLATE;
+	r.sa.ipcomp.cpi = htons(0x1234);
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), SUCCESS);
+	hdr = sent(0);
+	info = nlmsg_data(hdr);
+	tmpl = attr(hdr, sizeof(*info), XFRMA_TMPL, &len);
+	ck_assert_int_eq(len, 2 * sizeof(*tmpl));
+	ck_assert_int_eq(tmpl[0].id.proto, IPPROTO_COMP);
+	ck_assert_int_eq(tmpl[0].optional, 0);
+	ck_assert_int_eq(tmpl[0].mode, XFRM_MODE_TRANSPORT);
+	/* CPI as SPI (network order) */
+	ck_assert_int_eq(tmpl[0].id.spi, htonl(0x1234));
+	ck_assert_int_eq(tmpl[0].saddr.a4, 0);
+	ck_assert_int_eq(tmpl[1].id.spi, htonl(0xc1234567));
+	req_free(&r);
+}
+END_TEST
+
+START_TEST(test_add_pass_drop)
+{
+	struct xfrm_userpolicy_info *info;
+	struct nlmsghdr *hdr;
+	req_t r;
+
+	req_init(&r, POLICY_OUT, "10.1.0.0/16", "10.3.0.0/16", 0);
+	r.data.type = POLICY_PASS;
+	r.data.prio = POLICY_PRIORITY_PASS;
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), SUCCESS);
+	hdr = sent(0);
+	info = nlmsg_data(hdr);
+	ck_assert_int_eq(info->action, XFRM_POLICY_ALLOW);
+	ck_assert_int_eq(info->priority, 200000 - 32 * 512 - 1);
+	ck_assert(!attr(hdr, sizeof(*info), XFRMA_TMPL, NULL));
+
+	/* a drop policy of the same selector with manual priority, higher
+	 * priority (lower value): replaces */
+	r.data.type = POLICY_DROP;
+	r.data.prio = POLICY_PRIORITY_FALLBACK;
+	r.data.manual_prio = 100;
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), SUCCESS);
+	hdr = sent(1);
+	ck_assert_int_eq(hdr->nlmsg_type, XFRM_MSG_UPDPOLICY);
+	info = nlmsg_data(hdr);
+	ck_assert_int_eq(info->action, XFRM_POLICY_BLOCK);
+	ck_assert_int_eq(info->priority, 100);
+
+	/* removing it re-installs the pass policy */
+	ck_assert_int_eq(policy->del_policy(policy, &r.id, &r.data), SUCCESS);
+	hdr = sent(2);
+	ck_assert_int_eq(hdr->nlmsg_type, XFRM_MSG_UPDPOLICY);
+	info = nlmsg_data(hdr);
+	ck_assert_int_eq(info->action, XFRM_POLICY_ALLOW);
+	ck_assert_int_eq(info->priority, 200000 - 32 * 512 - 1);
+	ck_assert_int_eq(sent_count(), 3);
+	req_free(&r);
+}
+END_TEST
+
+START_TEST(test_sharing)
+{
+	struct xfrm_userpolicy_info *info;
+	struct xfrm_user_tmpl *tmpl;
+	struct nlmsghdr *hdr;
+	req_t trap, child;
+
+	/* trap policy, then a CHILD_SA with the same selectors */
+	req_init(&trap, POLICY_OUT, "10.1.0.0/16", "10.2.0.0/16", 1);
+	trap.data.prio = POLICY_PRIORITY_ROUTED;
+	trap.sa.esp.spi = 0;
+	req_init(&child, POLICY_OUT, "10.1.0.0/16", "10.2.0.0/16", 1);
+	ck_assert_int_eq(policy->add_policy(policy, &trap.id, &trap.data),
+					 SUCCESS);
+	ck_assert_int_eq(nlmsg_data(sent(0)) ?
+		((struct xfrm_userpolicy_info*)nlmsg_data(sent(0)))->priority : 0,
+		400000 - 32 * 512);
+	ck_assert_int_eq(policy->add_policy(policy, &child.id, &child.data),
+					 SUCCESS);
+	hdr = sent(1);
+	ck_assert_int_eq(hdr->nlmsg_type, XFRM_MSG_UPDPOLICY);
+	info = nlmsg_data(hdr);
+	ck_assert_int_eq(info->priority, 400000 - 32 * 512 - 1);
+	tmpl = attr(hdr, sizeof(*info), XFRMA_TMPL, NULL);
+	ck_assert_int_eq(tmpl->id.spi, htonl(0xc1234567));
+
+	/* the same trap again (e.g. another config): recorded only */
+	ck_assert_int_eq(policy->add_policy(policy, &trap.id, &trap.data),
+					 SUCCESS);
+	ck_assert_int_eq(sent_count(), 2);
+	ck_assert_int_eq(policy->del_policy(policy, &trap.id, &trap.data),
+					 SUCCESS);
+	ck_assert_int_eq(sent_count(), 2);
+
+	/* CHILD_SA gone: the trap comes back */
+	ck_assert_int_eq(policy->del_policy(policy, &child.id, &child.data),
+					 SUCCESS);
+	hdr = sent(2);
+	ck_assert_int_eq(hdr->nlmsg_type, XFRM_MSG_UPDPOLICY);
+	info = nlmsg_data(hdr);
+	ck_assert_int_eq(info->priority, 400000 - 32 * 512);
+	tmpl = attr(hdr, sizeof(*info), XFRMA_TMPL, NULL);
+	ck_assert_int_eq(tmpl->id.spi, 0);
+	ck_assert_int_eq(policy->del_policy(policy, &trap.id, &trap.data),
+					 SUCCESS);
+	ck_assert_int_eq(sent(3)->nlmsg_type, XFRM_MSG_DELPOLICY);
+	req_free(&trap);
+	req_free(&child);
+}
+END_TEST
+
+START_TEST(test_mark_if_id_iface)
+{
+	struct xfrm_userpolicy_info *info;
+	struct xfrm_userpolicy_id *id;
+	struct xfrm_mark *mark;
+	struct nlmsghdr *hdr;
+	uint32_t *if_id;
+	size_t len;
+	req_t r;
+
+	req_init(&r, POLICY_OUT, "10.1.0.0/16", "10.2.0.0/16", 3);
+	r.id.mark = (mark_t){ .value = 0x2a, .mask = 0xff };
+	r.id.if_id = 0x42;
+	r.id.interface = "lo";
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), SUCCESS);
+	hdr = sent(0);
+	info = nlmsg_data(hdr);
+	ck_assert_int_eq(info->sel.ifindex, 1);
+	/* interface-bound: -2 */
+	ck_assert_int_eq(info->priority, 400000 - 32 * 512 - 1 - 2);
+	mark = attr(hdr, sizeof(*info), XFRMA_MARK, &len);
+	ck_assert(mark);
+	ck_assert_int_eq(len, sizeof(*mark));
+	ck_assert_int_eq(mark->v, 0x2a);
+	ck_assert_int_eq(mark->m, 0xff);
+	if_id = attr(hdr, sizeof(*info), XFRMA_IF_ID, &len);
+	ck_assert(if_id);
+	ck_assert_int_eq(len, sizeof(*if_id));
+	ck_assert_int_eq(*if_id, 0x42);
+
+	ck_assert_int_eq(policy->del_policy(policy, &r.id, &r.data), SUCCESS);
+	hdr = sent(1);
+	id = nlmsg_data(hdr);
+	ck_assert_int_eq(id->sel.ifindex, 1);
+	mark = attr(hdr, sizeof(*id), XFRMA_MARK, NULL);
+	ck_assert(mark && mark->v == 0x2a && mark->m == 0xff);
+	if_id = attr(hdr, sizeof(*id), XFRMA_IF_ID, NULL);
+	ck_assert(if_id && *if_id == 0x42);
+	req_free(&r);
+}
+END_TEST
+
+START_TEST(test_exists_update)
+{
+	req_t r;
+
+	/* EEXIST on NEWPOLICY: retried as UPDPOLICY */
+	req_init(&r, POLICY_OUT, "10.1.0.0/16", "10.2.0.0/16", 3);
+	fake->errors[0] = EEXIST;
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), SUCCESS);
+	ck_assert_int_eq(sent_count(), 2);
+	ck_assert_int_eq(sent(0)->nlmsg_type, XFRM_MSG_NEWPOLICY);
+	ck_assert_int_eq(sent(1)->nlmsg_type, XFRM_MSG_UPDPOLICY);
+	req_free(&r);
+}
+END_TEST
+
+START_TEST(test_failures)
+{
+	req_t r;
+
+	req_init(&r, POLICY_OUT, "10.1.0.0/16", "10.2.0.0/16", 3);
+	fake->errors[0] = EINVAL;
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), FAILED);
+	/* the mapping stays (charon deletes it), the delete fails in the kernel */
+	fake->errors[0] = ENOENT;
+	ck_assert_int_eq(policy->del_policy(policy, &r.id, &r.data), FAILED);
+	ck_assert_int_eq(policy->del_policy(policy, &r.id, &r.data), NOT_FOUND);
+	ck_assert_int_eq(sent_count(), 2);
+	req_free(&r);
+}
+END_TEST
+
+START_TEST(test_query)
+{
+	struct {
+		struct nlmsghdr hdr;
+		struct xfrm_userpolicy_info info;
+	} reply = {
+		.hdr = {
+			.nlmsg_len = NLMSG_LENGTH(sizeof(struct xfrm_userpolicy_info)),
+			.nlmsg_type = XFRM_MSG_NEWPOLICY,
+		},
+	};
+	struct xfrm_userpolicy_id *id;
+	struct xfrm_mark *mark;
+	struct nlmsghdr *hdr;
+	kernel_ipsec_query_policy_t query = {};
+	time_t use_time = 1, now;
+	req_t r;
+
+	req_init(&r, POLICY_IN, "10.2.0.0/16", "10.1.0.0/16", 3);
+	r.id.mark = (mark_t){ .value = 1, .mask = 0xffffffff };
+	r.id.if_id = 9;
+	reply.info.curlft.use_time = time(NULL) - 10;
+	fake->reply = malloc(sizeof(reply));
+	memcpy(fake->reply, &reply, sizeof(reply));
+	ck_assert_int_eq(policy->query_policy(policy, &r.id, &query, &use_time),
+					 SUCCESS);
+	now = time_monotonic(NULL);
+	ck_assert(use_time >= now - 11 && use_time <= now - 9);
+	hdr = sent(0);
+	ck_assert_int_eq(hdr->nlmsg_type, XFRM_MSG_GETPOLICY);
+	id = nlmsg_data(hdr);
+	ck_assert_int_eq(id->dir, XFRM_POLICY_IN);
+	ck_assert_int_eq(id->sel.prefixlen_s, 16);
+	ck_assert_int_eq(id->sel.saddr.a4, htonl(0x0a020000));
+	mark = attr(hdr, sizeof(*id), XFRMA_MARK, NULL);
+	ck_assert(mark && mark->v == 1 && mark->m == 0xffffffff);
+	ck_assert(*(uint32_t*)attr(hdr, sizeof(*id), XFRMA_IF_ID, NULL) == 9);
+
+	/* never used */
+	((struct xfrm_userpolicy_info*)nlmsg_data(fake->reply))->curlft.use_time = 0;
+	ck_assert_int_eq(policy->query_policy(policy, &r.id, &query, &use_time),
+					 SUCCESS);
+	ck_assert_int_eq(use_time, 0);
+
+	/* not found */
+	fake->errors[0] = ENOENT;
+	ck_assert_int_eq(policy->query_policy(policy, &r.id, &query, &use_time),
+					 FAILED);
+	req_free(&r);
+}
+END_TEST
+
+START_TEST(test_flush)
+{
+	ck_assert_int_eq(policy->flush_policies(policy), SUCCESS);
+	ck_assert_int_eq(sent(0)->nlmsg_type, XFRM_MSG_FLUSHPOLICY);
+	ck_assert_int_eq(sent(0)->nlmsg_len, NLMSG_LENGTH(0));
+	fake->errors[0] = EPERM;
+	ck_assert_int_eq(policy->flush_policies(policy), FAILED);
+}
+END_TEST
+
+START_TEST(test_ipv6_ports)
+{
+	struct xfrm_userpolicy_info *info;
+	struct nlmsghdr *hdr;
+	req_t r;
+
+	req_init(&r, POLICY_OUT, "2001:db8:1::/48", "2001:db8:2::/48", 3);
+	r.src_ts->destroy(r.src_ts);
+	r.src_ts = traffic_selector_create_from_cidr("2001:db8:1::/48",
+												 IPPROTO_TCP, 1024, 2047);
+	r.id.src_ts = r.src_ts;
+	r.src->destroy(r.src);
+	r.dst->destroy(r.dst);
+	r.src = host_create_from_string("2001:db8::1", 0);
+	r.dst = host_create_from_string("2001:db8::2", 0);
+	r.data.src = r.src;
+	r.data.dst = r.dst;
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), SUCCESS);
+	hdr = sent(0);
+	info = nlmsg_data(hdr);
+	ck_assert_int_eq(info->sel.family, AF_INET6);
+	ck_assert_int_eq(info->sel.proto, IPPROTO_TCP);
+	ck_assert_int_eq(ntohs(info->sel.sport), 1024);
+	ck_assert_int_eq(ntohs(info->sel.sport_mask), 0xfc00);
+	ck_assert_int_eq(info->priority, 400000 - 96 * 512 - 256 - 6 * 4 - 1);
+	{
+		struct xfrm_user_tmpl *tmpl;
+
+		tmpl = attr(hdr, sizeof(*info), XFRMA_TMPL, NULL);
+		ck_assert_int_eq(tmpl->family, AF_INET6);
+		ck_assert(tmpl->id.daddr.a6[3] == htonl(2));
+	}
+	req_free(&r);
+}
+END_TEST
+
 Suite *policy_suite_create()
 {
-	return suite_create("policy");
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("policy");
+
+	tc = tcase_create("messages");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_add_tunnel_out);
+	tcase_add_test(tc, test_add_inbound_comp);
+	tcase_add_test(tc, test_add_out_comp_spi);
+	tcase_add_test(tc, test_add_pass_drop);
+	tcase_add_test(tc, test_sharing);
+	tcase_add_test(tc, test_mark_if_id_iface);
+	tcase_add_test(tc, test_exists_update);
+	tcase_add_test(tc, test_failures);
+	tcase_add_test(tc, test_query);
+	tcase_add_test(tc, test_flush);
+	tcase_add_test(tc, test_ipv6_ports);
+	suite_add_tcase(s, tc);
+
+	return s;
 }
