@@ -235,6 +235,11 @@ static struct {
 
 static const char secret[] = "0123456789abcdef-secret-key-material";
 
+/*
+ * Described in tests.h
+ */
+void (*tests_free_hook)(void *ptr, size_t len);
+
 /**
  * free() interposed for the wipe test: fails it if a freed block still
  * contains the secret
@@ -246,6 +251,10 @@ void free(void *ptr)
 	if (!real_free)
 	{
 		real_free = dlsym(RTLD_NEXT, "free");
+	}
+	if (ptr && tests_free_hook)
+	{
+		tests_free_hook(ptr, malloc_usable_size(ptr));
 	}
 	if (ptr && wipe_check.active)
 	{

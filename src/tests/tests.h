@@ -34,4 +34,11 @@ Suite *policy_store_suite_create();
 Suite *policy_suite_create();
 Suite *events_suite_create();
 
+/**
+ * If set, called by the free() that test_msg.c interposes for every block
+ * freed (with its usable size), so any suite can check that key material is
+ * wiped before it is freed.
+ */
+extern void (*tests_free_hook)(void *ptr, size_t len);
+
 #endif /* KERNEL_LIBNL_TESTS_H_ */
