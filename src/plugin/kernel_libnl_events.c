@@ -935,6 +935,39 @@ static bool sa_gone(private_kernel_libnl_events_t *this,
 }
 
 /**
+ * Reduce a list of recorded SAs missing from the dump to those that are
+ * really gone from the kernel but still recorded
+ */
+static void still_recorded(private_kernel_libnl_events_t *this,
+						   linked_list_t *list)
+{
+	kernel_libnl_sa_record_t *record, *current;
+	enumerator_t *enumerator;
+	hashtable_t *gone;
+
+	gone = hashtable_create((hashtable_hash_t)hash_sa,
+							(hashtable_equals_t)equals_sa, 32);
+	while (list->remove_first(list, (void**)&record) == SUCCESS)
+	{
+		if (sa_gone(this, record))
+		{
+			gone->put(gone, record, record);
+		}
+	}
+	enumerator = this->registry->create_enumerator(this->registry);
+	while (enumerator->enumerate(enumerator, &current))
+	{
+		record = gone->get(gone, current);
+		if (record && !current->hard_delivered)
+		{
+			list->insert_last(list, record);
+		}
+	}
+	enumerator->destroy(enumerator);
+	gone->destroy(gone);
+}
+
+/**
  * Destroy a resync_sa_t
  */
 static void resync_sa_destroy(resync_sa_t *sa)
@@ -1029,10 +1062,14 @@ METHOD(kernel_libnl_events_t, resync, bool,
 		}
 	}
 	enumerator->destroy(enumerator);
+	if (hard->get_count(hard))
+	{	/* keep only those a GETSA does not find and that are still recorded
+		 * under the same address (update_sa() moves SAs after the fact) */
+		still_recorded(this, hard);
+	}
 	while (hard->remove_first(hard, (void**)&record) == SUCCESS)
 	{
-		if (sa_gone(this, record) &&
-			this->registry->expired(this->registry, record->proto,
+		if (this->registry->expired(this->registry, record->proto,
 									record->spi, record->dst, TRUE))
 		{
 			DBG2(DBG_KNL, "  resync: SA %.8x/%H vanished", ntohl(record->spi),

@@ -700,6 +700,8 @@ typedef struct {
 	u_int count;
 	/** SPI (host order) a GETSA still finds although the dump missed it */
 	uint32_t updating_spi;
+	/** SPI (host order) charon deletes while the resync runs */
+	uint32_t deleting_spi;
 	u_int dumps, gets;
 } fake_socket_t;
 
@@ -727,6 +729,13 @@ METHOD(kernel_libnl_socket_t, fake_request, status_t,
 		ck_assert(hdr->nlmsg_len >= NLMSG_LENGTH(sizeof(*id)));
 		id = NLMSG_DATA(hdr);
 		status = ntohl(id->spi) == this->updating_spi ? SUCCESS : NOT_FOUND;
+		if (ntohl(id->spi) == this->deleting_spi)
+		{
+			host_t *dst = host_create_from_string("203.0.113.2", 0);
+
+			registry->remove(registry, IPPROTO_ESP, id->spi, dst);
+			dst->destroy(dst);
+		}
 	}
 	if (err)
 	{
@@ -768,6 +777,7 @@ START_TEST(test_resync)
 			.request = (void*)_fake_request,
 		},
 		.updating_spi = 0xc0000004,
+		.deleting_spi = 0xc0000007,
 	};
 	struct xfrm_usersa_info *info;
 	kernel_libnl_events_stats_t s;
@@ -780,7 +790,7 @@ START_TEST(test_resync)
 	events = kernel_libnl_events_create_sink(&sock.public, registry,
 											 &sink.public);
 	dst = host_create_from_string("203.0.113.2", 0);
-	for (i = 1; i <= 6; i++)
+	for (i = 1; i <= 7; i++)
 	{
 		registry->add(registry, IPPROTO_ESP, htonl(0xc0000000 + i), dst, mark);
 	}
@@ -792,6 +802,7 @@ START_TEST(test_resync)
 	info->curlft.bytes = 1000;
 	/* 3: vanished */
 	/* 4: missing from the dump, but still there (being updated) */
+	/* 7: missing from the dump, deleted by charon meanwhile */
 	/* 5: past its soft time, soft expire delivered already */
 	info = fake_sa(&sock, IPPROTO_ESP, 0xc0000005);
 	info->curlft.add_time = time(NULL) - 3001;
@@ -818,7 +829,7 @@ START_TEST(test_resync)
 
 	ck_assert(events->resync(events));
 	ck_assert_int_eq(sock.dumps, 1);
-	ck_assert_int_eq(sock.gets, 2);
+	ck_assert_int_eq(sock.gets, 3);
 	ck_assert_int_eq(sink.soft_count, 2);
 	ck_assert_int_eq(sink.hard_count, 1);
 	ck_assert_int_eq(sink.acquires, 2);
