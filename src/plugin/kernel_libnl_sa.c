@@ -548,11 +548,11 @@ struct nl_msg *kernel_libnl_sa_build_add(kernel_ipsec_sa_id_t *id,
 	}
 	if (build->update)
 	{
-		err = xfrmnl_sa_build_update_request(sa, 0, &msg);
+		err = xfrmnl_sa_build_update_request(sa, NLM_F_REQUEST, &msg);
 	}
 	else
 	{
-		err = xfrmnl_sa_build_add_request(sa, 0, &msg);
+		err = xfrmnl_sa_build_add_request(sa, NLM_F_REQUEST, &msg);
 	}
 	xfrmnl_sa_put(sa);
 	if (err < 0 || !msg)
@@ -820,6 +820,11 @@ static struct nl_msg *build_get(kernel_ipsec_sa_id_t *id)
 		msg = NULL;
 	}
 	nl_addr_put(daddr);
+	if (msg)
+	{	/* libnl's GETSA builder takes no flags, without NLM_F_REQUEST the
+		 * kernel would just ACK the message */
+		nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_REQUEST;
+	}
 	/* libnl adds the mark only if value & mask is set, the kernel wants it
 	 * whenever one of them is */
 	if (msg && (id->mark.value | id->mark.mask) &&
@@ -914,7 +919,7 @@ static status_t delete_one(private_kernel_libnl_sa_t *this,
 		{
 			xfrmnl_sa_set_mark(sa, id->mark.value, id->mark.mask);
 		}
-		if (xfrmnl_sa_build_delete_request(sa, 0, &msg) < 0)
+		if (xfrmnl_sa_build_delete_request(sa, NLM_F_REQUEST, &msg) < 0)
 		{
 			msg = NULL;
 		}

@@ -160,6 +160,8 @@ START_TEST(test_add_aead_tunnel)
 	msg = kernel_libnl_sa_build_add(&id, &data, &build);
 	ck_assert(msg);
 	ck_assert_int_eq(nlmsg_hdr(msg)->nlmsg_type, XFRM_MSG_NEWSA);
+	/* without it the kernel ACKs without processing the message */
+	ck_assert(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_REQUEST);
 	sa = info(msg);
 	ck_assert_int_eq(sa->id.spi, htonl(0xc1234567));
 	ck_assert_int_eq(sa->id.proto, IPPROTO_ESP);
@@ -492,6 +494,7 @@ START_TEST(test_add_ipcomp_update)
 	msg = kernel_libnl_sa_build_add(&id, &data, &build);
 	ck_assert(msg);
 	ck_assert_int_eq(nlmsg_hdr(msg)->nlmsg_type, XFRM_MSG_UPDSA);
+	ck_assert(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_REQUEST);
 	algo = nla_data(find(msg, XFRMA_ALG_COMP));
 	ck_assert_str_eq(algo->alg_name, "deflate");
 	ck_assert_int_eq(info(msg)->id.proto, IPPROTO_COMP);
