@@ -820,6 +820,12 @@ METHOD(kernel_libnl_policy_t, add_policy, status_t,
 	mapping = make_mapping(this, &key, id, data, id->dir == POLICY_OUT);
 
 	this->store->add(this->store, &key, mapping, &change);
+	if (change.action != KERNEL_LIBNL_POLICY_INSTALL)
+	{
+		DBG2(DBG_KNL, "policy %R === %R %N%s%s already exists, increasing "
+			 "refcount", id->src_ts, id->dst_ts, policy_dir_names, id->dir,
+			 markstr, labelstr);
+	}
 	if (change.action == KERNEL_LIBNL_POLICY_KEEP)
 	{
 		DBG2(DBG_KNL, "not updating policy %R === %R %N%s%s [priority %u, "
@@ -827,12 +833,6 @@ METHOD(kernel_libnl_policy_t, add_policy, status_t,
 			 id->dir, markstr, labelstr, change.installed_priority,
 			 change.refcount);
 		return SUCCESS;
-	}
-	if (change.action == KERNEL_LIBNL_POLICY_REPLACE && change.refcount > 1)
-	{
-		DBG2(DBG_KNL, "policy %R === %R %N%s%s already exists, increasing "
-			 "refcount", id->src_ts, id->dst_ts, policy_dir_names, id->dir,
-			 markstr, labelstr);
 	}
 	if (change.reqid_changed)
 	{
