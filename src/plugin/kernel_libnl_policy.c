@@ -371,7 +371,8 @@ static void add_templates(struct xfrmnl_sp *sp, kernel_libnl_policy_key_t *key,
 }
 
 /**
- * Interface to offload a policy to (packet offload), 0 if none
+ * Interface to offload a policy to (packet offload), 0 if none, -1 if
+ * packet offload is required but there is no interface
  */
 static int offload_ifindex(kernel_libnl_policy_key_t *key,
 						   kernel_libnl_policy_mapping_t *mapping)
@@ -406,6 +407,11 @@ static int offload_ifindex(kernel_libnl_policy_key_t *key,
 	if (!ifindex)
 	{
 		ifindex = key->sel.ifindex;
+	}
+	if (!ifindex && KL_HW_OFFLOAD_PACKET(mapping->hw_offload))
+	{
+		DBG1(DBG_KNL, "no interface found for packet HW offload of policy");
+		return -1;
 	}
 	return ifindex;
 }
@@ -480,6 +486,11 @@ static struct nl_msg *build_policy(int type, kernel_libnl_policy_key_t *key,
 	}
 	/* offload last, so it could be chopped off as kernel-netlink does */
 	ifindex = try_offload ? offload_ifindex(key, mapping) : 0;
+	if (ifindex < 0)
+	{
+		kernel_libnl_msg_free(msg);
+		return NULL;
+	}
 	if (ifindex)
 	{
 		if (!kernel_libnl_xattr_policy_offload(&msg, ifindex,
@@ -547,8 +558,8 @@ static status_t send_policy(private_kernel_libnl_policy_t *this,
 	{
 		msg = build_policy(type, key, mapping, try_offload, &offload);
 		if (!msg)
-		{
-			*err = (kernel_libnl_error_t){ .error = ENOMEM };
+		{	/* or no device for required packet offload */
+			*err = (kernel_libnl_error_t){ .error = ENODEV };
 			return FAILED;
 		}
 		status = this->socket->request(this->socket, msg, NULL, NULL, err);

@@ -16,6 +16,9 @@
 
 #include <errno.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <linux/xfrm.h>
 
 #include <daemon.h>
@@ -569,6 +572,171 @@ START_TEST(test_ipv6_ports)
 }
 END_TEST
 
+START_TEST(test_port_bypass)
+{
+	struct xfrm_userpolicy_info *info;
+	struct xfrm_userpolicy_id *id;
+	struct sockaddr_in addr = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	socklen_t len = sizeof(addr);
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert(fd >= 0);
+	ck_assert(bind(fd, (struct sockaddr*)&addr, sizeof(addr)) == 0);
+	ck_assert(getsockname(fd, (struct sockaddr*)&addr, &len) == 0);
+	ck_assert(policy->add_port_bypass(policy, fd, AF_INET));
+	ck_assert_int_eq(sent_count(), 2);
+
+	ck_assert_int_eq(sent(0)->nlmsg_type, XFRM_MSG_NEWPOLICY);
+	info = nlmsg_data(sent(0));
+	ck_assert_int_eq(info->dir, XFRM_POLICY_IN);
+	ck_assert_int_eq(info->priority, 32);
+	ck_assert_int_eq(info->action, XFRM_POLICY_ALLOW);
+	ck_assert_int_eq(info->sel.family, AF_INET);
+	ck_assert_int_eq(info->sel.proto, IPPROTO_UDP);
+	ck_assert_int_eq(info->sel.dport, addr.sin_port);
+	ck_assert_int_eq(info->sel.dport_mask, 0xffff);
+	ck_assert_int_eq(info->sel.sport_mask, 0);
+	ck_assert(!attr(sent(0), sizeof(*info), XFRMA_TMPL, NULL));
+
+	info = nlmsg_data(sent(1));
+	ck_assert_int_eq(info->dir, XFRM_POLICY_OUT);
+	ck_assert_int_eq(info->sel.sport, addr.sin_port);
+	ck_assert_int_eq(info->sel.sport_mask, 0xffff);
+	ck_assert_int_eq(info->sel.dport_mask, 0);
+
+	/* removed on destroy */
+	policy->destroy(policy);
+	policy = kernel_libnl_policy_create(&fake->public);
+	ck_assert_int_eq(sent_count(), 4);
+	ck_assert_int_eq(sent(2)->nlmsg_type, XFRM_MSG_DELPOLICY);
+	id = nlmsg_data(sent(2));
+	ck_assert_int_eq(id->dir, XFRM_POLICY_OUT);
+	ck_assert_int_eq(id->sel.sport, addr.sin_port);
+	id = nlmsg_data(sent(3));
+	ck_assert_int_eq(id->dir, XFRM_POLICY_IN);
+	ck_assert_int_eq(id->sel.dport, addr.sin_port);
+
+	/* failure of the second removes the first */
+	fake->errors[1] = EPERM;
+	ck_assert(!policy->add_port_bypass(policy, fd, AF_INET));
+	ck_assert_int_eq(sent_count(), 7);
+	ck_assert_int_eq(sent(6)->nlmsg_type, XFRM_MSG_DELPOLICY);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_spdh_thresh)
+{
+	struct {
+		struct nlmsghdr hdr;
+		uint32_t flags;
+		struct nlattr a4;
+		struct xfrmu_spdhthresh t4;
+		struct nlattr a6;
+		struct xfrmu_spdhthresh t6;
+	} reply = {
+		.hdr = {
+			.nlmsg_len = sizeof(reply),
+			.nlmsg_type = XFRM_MSG_NEWSPDINFO,
+		},
+		.a4 = { .nla_len = NLA_HDRLEN + 2, .nla_type = XFRMA_SPD_IPV4_HTHRESH },
+		.t4 = { .lbits = 32, .rbits = 32 },
+		.a6 = { .nla_len = NLA_HDRLEN + 2, .nla_type = XFRMA_SPD_IPV6_HTHRESH },
+		.t6 = { .lbits = 128, .rbits = 128 },
+	};
+	struct xfrmu_spdhthresh *thresh;
+	size_t len;
+
+	/* nothing configured: nothing sent */
+	ck_assert_int_eq(sent_count(), 0);
+	policy->destroy(policy);
+
+	lib->settings->set_int(lib->settings,
+			"%s.plugins.kernel-libnl.spdh_thresh.ipv4.lbits", 24, lib->ns);
+	lib->settings->set_int(lib->settings,
+			"%s.plugins.kernel-libnl.spdh_thresh.ipv6.rbits", 128, lib->ns);
+	fake->reply = malloc(sizeof(reply));
+	memcpy(fake->reply, &reply, sizeof(reply));
+	policy = kernel_libnl_policy_create(&fake->public);
+	/* IPv4: GET, then SET 24/32 (rbits as the kernel has it); IPv6: GET only,
+	 * 128/128 is what the kernel has */
+	ck_assert_int_eq(sent_count(), 3);
+	ck_assert_int_eq(sent(0)->nlmsg_type, XFRM_MSG_GETSPDINFO);
+	ck_assert_int_eq(sent(1)->nlmsg_type, XFRM_MSG_NEWSPDINFO);
+	thresh = attr(sent(1), sizeof(uint32_t), XFRMA_SPD_IPV4_HTHRESH, &len);
+	ck_assert(thresh);
+	ck_assert_int_eq(len, sizeof(*thresh));
+	ck_assert_int_eq(thresh->lbits, 24);
+	ck_assert_int_eq(thresh->rbits, 32);
+	ck_assert(!attr(sent(1), sizeof(uint32_t), XFRMA_SPD_IPV6_HTHRESH, NULL));
+	ck_assert_int_eq(sent(2)->nlmsg_type, XFRM_MSG_GETSPDINFO);
+
+	lib->settings->set_str(lib->settings,
+			"%s.plugins.kernel-libnl.spdh_thresh.ipv4.lbits", NULL, lib->ns);
+	lib->settings->set_str(lib->settings,
+			"%s.plugins.kernel-libnl.spdh_thresh.ipv6.rbits", NULL, lib->ns);
+}
+END_TEST
+
+START_TEST(test_policy_update)
+{
+	req_t r;
+
+	policy->destroy(policy);
+	lib->settings->set_bool(lib->settings,
+			"%s.plugins.kernel-libnl.policy_update", TRUE, lib->ns);
+	policy = kernel_libnl_policy_create(&fake->public);
+	lib->settings->set_str(lib->settings,
+			"%s.plugins.kernel-libnl.policy_update", NULL, lib->ns);
+
+	req_init(&r, POLICY_OUT, "10.1.0.0/16", "10.2.0.0/16", 3);
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), SUCCESS);
+	ck_assert_int_eq(sent(0)->nlmsg_type, XFRM_MSG_UPDPOLICY);
+	req_free(&r);
+}
+END_TEST
+
+#if HAVE_DECL_HW_OFFLOAD_PACKET
+START_TEST(test_offload)
+{
+	struct xfrm_userpolicy_info *info;
+	struct xfrm_user_offload *offload;
+	req_t r;
+
+	/* packet offload to the policy's interface, not for FWD */
+	req_init(&r, POLICY_OUT, "10.1.0.0/16", "10.2.0.0/16", 3);
+	r.id.interface = "lo";
+	r.data.hw_offload = HW_OFFLOAD_AUTO;
+	fake->errors[0] = EINVAL;
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), SUCCESS);
+	ck_assert_int_eq(sent_count(), 2);
+	info = nlmsg_data(sent(0));
+	offload = attr(sent(0), sizeof(*info), XFRMA_OFFLOAD_DEV, NULL);
+	ck_assert(offload);
+	ck_assert_int_eq(offload->ifindex, 1);
+	ck_assert_int_eq(offload->flags, XFRM_OFFLOAD_PACKET);
+	/* auto: retried without */
+	ck_assert(!attr(sent(1), sizeof(*info), XFRMA_OFFLOAD_DEV, NULL));
+
+	r.id.dir = POLICY_FWD;
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), SUCCESS);
+	ck_assert(!attr(sent(2), sizeof(*info), XFRMA_OFFLOAD_DEV, NULL));
+
+	/* packet offload required but no device */
+	r.id.dir = POLICY_IN;
+	r.id.interface = NULL;
+	r.data.hw_offload = HW_OFFLOAD_PACKET;
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), FAILED);
+	ck_assert_int_eq(sent_count(), 3);
+	req_free(&r);
+}
+END_TEST
+#endif
+
 Suite *policy_suite_create()
 {
 	Suite *s;
@@ -589,6 +757,12 @@ Suite *policy_suite_create()
 	tcase_add_test(tc, test_query);
 	tcase_add_test(tc, test_flush);
 	tcase_add_test(tc, test_ipv6_ports);
+	tcase_add_test(tc, test_port_bypass);
+	tcase_add_test(tc, test_spdh_thresh);
+	tcase_add_test(tc, test_policy_update);
+#if HAVE_DECL_HW_OFFLOAD_PACKET
+	tcase_add_test(tc, test_offload);
+#endif
 	suite_add_tcase(s, tc);
 
 	return s;
