@@ -137,6 +137,17 @@ static bool is_tunnel(ipsec_mode_t mode)
 }
 
 /**
+ * Whether to set XFRM_STATE_NOPMTUDISC on inbound SAs without copy_df, as
+ * kernel-netlink did before strongSwan 6.0.0 (e.g. on IPComp SAs): kept for
+ * identical SAs on the versions that did, never where the kernel knows SA
+ * directions (it rejects the flag on inbound SAs, strongSwan #2946)
+ */
+static bool nopmtudisc_inbound(kernel_libnl_sa_build_t *build)
+{
+	return STRONGSWAN_VERSION_NUM < 60000 && !build->sa_dir;
+}
+
+/**
  * Set the selector of a transport/BEET mode SA from the first TS pair
  */
 static bool set_selector(struct xfrmnl_sa *sa, kernel_ipsec_add_sa_t *data,
@@ -265,8 +276,8 @@ static struct xfrmnl_sa *create_sa(kernel_ipsec_sa_id_t *id,
 			flags |= XFRM_STATE_ICMP;
 		}
 	}
-	else if (!data->copy_df)
-	{	/* only valid for outbound SAs (rejected inbound since Linux 6.10) */
+	if (!data->copy_df && (!data->inbound || nopmtudisc_inbound(build)))
+	{	/* only meaningful for outbound SAs (rejected inbound since 6.10) */
 		flags |= XFRM_STATE_NOPMTUDISC;
 	}
 	if (is_tunnel(build->mode))

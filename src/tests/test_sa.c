@@ -296,14 +296,23 @@ START_TEST(test_add_outbound_flags)
 	ck_assert_int_eq(info(msg)->replay_window, 0);
 	kernel_libnl_msg_free(msg);
 
-	/* inbound: never NOPMTUDISC (rejected since 6.10), DECAP_DSCP */
+	/* inbound: DECAP_DSCP; NOPMTUDISC as the targeted kernel-netlink
+	 * version does (before 6.0.0 also inbound)... */
 	data.inbound = TRUE;
 	data.copy_dscp = DSCP_COPY_YES;
 	msg = kernel_libnl_sa_build_add(&id, &data, &build);
 	ck_assert(msg);
 	ck_assert_int_eq(info(msg)->flags, XFRM_STATE_AF_UNSPEC |
-					 XFRM_STATE_NOECN | XFRM_STATE_DECAP_DSCP);
+					 XFRM_STATE_NOECN | XFRM_STATE_DECAP_DSCP |
+					 (STRONGSWAN_VERSION_NUM < 60000 ? XFRM_STATE_NOPMTUDISC : 0));
 	ck_assert(!find(msg, XFRMA_SA_EXTRA_FLAGS));
+	kernel_libnl_msg_free(msg);
+
+	/* ...but never where the kernel rejects it inbound (SA directions) */
+	build.sa_dir = TRUE;
+	msg = kernel_libnl_sa_build_add(&id, &data, &build);
+	ck_assert_int_eq(info(msg)->flags, XFRM_STATE_AF_UNSPEC |
+					 XFRM_STATE_NOECN | XFRM_STATE_DECAP_DSCP);
 	kernel_libnl_msg_free(msg);
 }
 END_TEST
