@@ -25,6 +25,9 @@
 
 #include <daemon.h>
 #include <collections/linked_list.h>
+#include <collections/array.h>
+#include <stdarg.h>
+#include <errno.h>
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
 
@@ -875,6 +878,300 @@ START_TEST(test_acquire_seq)
 }
 END_TEST
 
+/**
+ * Fake request socket recording every request
+ */
+typedef struct {
+	kernel_libnl_socket_t public;
+	/** copies of the requests, struct nlmsghdr* */
+	array_t *sent;
+	/** errno to answer the next requests with, 0 terminated */
+	int errors[8];
+	/** reply to GETSA/ALLOCSPI requests, or NULL */
+	struct nl_msg *reply;
+} fake_socket_t;
+
+static fake_socket_t *fake;
+static kernel_libnl_registry_t *registry;
+static kernel_libnl_sa_t *sas;
+
+static status_t fake_request(kernel_libnl_socket_t *public, struct nl_msg *msg,
+							 kernel_libnl_reply_cb_t cb, void *user,
+							 kernel_libnl_error_t *err)
+{
+	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+	int error, type = hdr->nlmsg_type;
+
+	array_insert(fake->sent, ARRAY_TAIL, chunk_clone(
+				 chunk_create((u_char*)hdr, hdr->nlmsg_len)).ptr);
+	kernel_libnl_msg_free(msg);
+	error = fake->errors[0];
+	memmove(&fake->errors[0], &fake->errors[1],
+			sizeof(fake->errors) - sizeof(fake->errors[0]));
+	if (err)
+	{
+		*err = (kernel_libnl_error_t){ .error = error };
+	}
+	if (!error && cb && fake->reply &&
+		(type == XFRM_MSG_GETSA || type == XFRM_MSG_ALLOCSPI))
+	{
+		cb(user, nlmsg_hdr(fake->reply));
+	}
+	return kernel_libnl_status(error);
+}
+
+static void fake_destroy(kernel_libnl_socket_t *public)
+{
+}
+
+static void fake_setup()
+{
+	setup();
+	INIT(fake,
+		.public = {
+			.request = fake_request,
+			.destroy = fake_destroy,
+		},
+		.sent = array_create(0, 0),
+	);
+	registry = kernel_libnl_registry_create();
+	sas = kernel_libnl_sa_create(&fake->public, registry);
+	/* forget the feature probes */
+	array_destroy_function(fake->sent, (void*)free, NULL);
+	fake->sent = array_create(0, 0);
+}
+
+static void fake_teardown()
+{
+	sas->destroy(sas);
+	registry->destroy(registry);
+	array_destroy_function(fake->sent, (void*)free, NULL);
+	kernel_libnl_msg_free(fake->reply);
+	free(fake);
+	teardown();
+}
+
+static struct nlmsghdr *sent(int i)
+{
+	struct nlmsghdr *hdr = NULL;
+
+	ck_assert(array_get(fake->sent, i, &hdr));
+	return hdr;
+}
+
+static void assert_sent(int count, ...)
+{
+	va_list args;
+	int i;
+
+	ck_assert_int_eq(array_count(fake->sent), count);
+	va_start(args, count);
+	for (i = 0; i < count; i++)
+	{
+		ck_assert_int_eq(sent(i)->nlmsg_type, va_arg(args, int));
+		ck_assert(sent(i)->nlmsg_flags & NLM_F_REQUEST);
+	}
+	va_end(args);
+}
+
+static struct xfrm_usersa_info *sent_info(int i)
+{
+	return NLMSG_DATA(sent(i));
+}
+
+START_TEST(test_fake_add_allocated_gone)
+{
+	kernel_ipsec_sa_id_t id = default_id();
+	kernel_ipsec_add_sa_t data = default_data();
+
+	data.update = TRUE;
+	fake->errors[0] = ESRCH;
+	ck_assert_int_eq(sas->add_sa(sas, &id, &data), SUCCESS);
+	/* UPDSA for the allocated SPI, NEWSA when it is gone */
+	assert_sent(2, XFRM_MSG_UPDSA, XFRM_MSG_NEWSA);
+	ck_assert_int_eq(registry->get_count(registry), 1);
+
+	fake->errors[0] = EINVAL;
+	data.update = FALSE;
+	id.spi = htonl(0xc0000002);
+	ck_assert_int_eq(sas->add_sa(sas, &id, &data), FAILED);
+	ck_assert_int_eq(registry->get_count(registry), 1);
+}
+END_TEST
+
+START_TEST(test_fake_add_ipcomp)
+{
+	kernel_ipsec_sa_id_t id = default_id();
+	kernel_ipsec_add_sa_t data = default_data();
+	kernel_ipsec_del_sa_t del = { .cpi = htons(0x1234) };
+
+	data.ipcomp = IPCOMP_DEFLATE;
+	data.cpi = htons(0x1234);
+	ck_assert_int_eq(sas->add_sa(sas, &id, &data), SUCCESS);
+	assert_sent(2, XFRM_MSG_NEWSA, XFRM_MSG_NEWSA);
+	/* the IPComp SA first, in tunnel mode */
+	ck_assert_int_eq(sent_info(0)->id.proto, IPPROTO_COMP);
+	ck_assert_int_eq(sent_info(0)->id.spi, htonl(0x1234));
+	ck_assert_int_eq(sent_info(0)->mode, XFRM_MODE_TUNNEL);
+	/* then ESP in transport mode without selector */
+	ck_assert_int_eq(sent_info(1)->id.proto, IPPROTO_ESP);
+	ck_assert_int_eq(sent_info(1)->mode, XFRM_MODE_TRANSPORT);
+	ck_assert_int_eq(sent_info(1)->sel.family, 0);
+	/* only the ESP SA is recorded for expires */
+	ck_assert_int_eq(registry->get_count(registry), 1);
+
+	ck_assert_int_eq(sas->del_sa(sas, &id, &del), SUCCESS);
+	assert_sent(4, XFRM_MSG_NEWSA, XFRM_MSG_NEWSA, XFRM_MSG_DELSA,
+				XFRM_MSG_DELSA);
+	ck_assert_int_eq(((struct xfrm_usersa_id*)NLMSG_DATA(sent(2)))->proto,
+					 IPPROTO_COMP);
+	ck_assert_int_eq(((struct xfrm_usersa_id*)NLMSG_DATA(sent(3)))->proto,
+					 IPPROTO_ESP);
+	ck_assert_int_eq(registry->get_count(registry), 0);
+}
+END_TEST
+
+START_TEST(test_fake_query)
+{
+	kernel_ipsec_sa_id_t id = default_id();
+	kernel_ipsec_query_sa_t query = {};
+	uint64_t bytes, packets;
+	time_t use;
+
+	id.mark = (mark_t){ .value = 0, .mask = 0xff };
+	fake->reply = build_reply(0, FALSE);
+	ck_assert_int_eq(sas->query_sa(sas, &id, &query, &bytes, &packets, &use),
+					 SUCCESS);
+	ck_assert(bytes == 123456);
+	ck_assert(packets == 789);
+	assert_sent(1, XFRM_MSG_GETSA);
+	/* the mark goes along even if value & mask is 0 (unlike libnl's) */
+	ck_assert(nlmsg_find_attr(sent(0), sizeof(struct xfrm_usersa_id),
+							  XFRMA_MARK));
+
+	fake->errors[0] = ESRCH;
+	ck_assert_int_eq(sas->query_sa(sas, &id, &query, &bytes, &packets, &use),
+					 FAILED);
+}
+END_TEST
+
+START_TEST(test_fake_update_ports)
+{
+	kernel_ipsec_sa_id_t id = default_id();
+	kernel_ipsec_update_sa_t data = {
+		.encap = TRUE,
+		.new_encap = TRUE,
+	};
+	host_t *new_src;
+
+	/* NAT port change: UPDSA in place, nothing deleted */
+	new_src = host_create_from_string("192.0.2.1", 1234);
+	data.new_src = new_src;
+	data.new_dst = dst;
+	fake->reply = build_reply(0, TRUE);
+	ck_assert_int_eq(sas->update_sa(sas, &id, &data), SUCCESS);
+	assert_sent(2, XFRM_MSG_GETSA, XFRM_MSG_UPDSA);
+	new_src->destroy(new_src);
+}
+END_TEST
+
+START_TEST(test_fake_update_dst)
+{
+	kernel_ipsec_sa_id_t id = default_id();
+	kernel_ipsec_add_sa_t add = default_data();
+	kernel_ipsec_update_sa_t data = {
+		.new_src = src,
+	};
+	kernel_libnl_sa_record_t *record;
+	enumerator_t *enumerator;
+	host_t *new_dst;
+
+	ck_assert_int_eq(sas->add_sa(sas, &id, &add), SUCCESS);
+	/* new destination: the new SA first, then the old one deleted */
+	new_dst = host_create_from_string("192.0.2.20", 4500);
+	data.new_dst = new_dst;
+	fake->reply = build_reply(0, FALSE);
+	ck_assert_int_eq(sas->update_sa(sas, &id, &data), SUCCESS);
+	assert_sent(4, XFRM_MSG_NEWSA, XFRM_MSG_GETSA, XFRM_MSG_NEWSA,
+				XFRM_MSG_DELSA);
+	ck_assert(memeq(&sent_info(2)->id.daddr,
+					new_dst->get_address(new_dst).ptr, 4));
+	ck_assert(memeq(&((struct xfrm_usersa_id*)NLMSG_DATA(sent(3)))->daddr,
+					dst->get_address(dst).ptr, 4));
+	/* the record moved along */
+	ck_assert_int_eq(registry->get_count(registry), 1);
+	enumerator = registry->create_enumerator(registry);
+	ck_assert(enumerator->enumerate(enumerator, &record));
+	ck_assert(record->dst->ip_equals(record->dst, new_dst));
+	enumerator->destroy(enumerator);
+	new_dst->destroy(new_dst);
+}
+END_TEST
+
+START_TEST(test_fake_update_src_restore)
+{
+	kernel_ipsec_sa_id_t id = default_id();
+	kernel_ipsec_update_sa_t data = {
+		.new_dst = dst,
+	};
+	host_t *new_src;
+
+	new_src = host_create_from_string("192.0.2.30", 4500);
+	data.new_src = new_src;
+	fake->reply = build_reply(0, FALSE);
+
+	/* same SA ID: delete, then add */
+	ck_assert_int_eq(sas->update_sa(sas, &id, &data), SUCCESS);
+	assert_sent(3, XFRM_MSG_GETSA, XFRM_MSG_DELSA, XFRM_MSG_NEWSA);
+	ck_assert(memeq(&sent_info(2)->saddr, new_src->get_address(new_src).ptr,
+					4));
+
+	/* the kernel refuses the new SA: the old one is reinstalled */
+	array_destroy_function(fake->sent, (void*)free, NULL);
+	fake->sent = array_create(0, 0);
+	fake->errors[2] = EINVAL;
+	ck_assert_int_eq(sas->update_sa(sas, &id, &data), FAILED);
+	assert_sent(4, XFRM_MSG_GETSA, XFRM_MSG_DELSA, XFRM_MSG_NEWSA,
+				XFRM_MSG_NEWSA);
+	ck_assert(memeq(&sent_info(3)->saddr, src->get_address(src).ptr, 4));
+	new_src->destroy(new_src);
+}
+END_TEST
+
+START_TEST(test_fake_spi)
+{
+	struct xfrm_usersa_info info = {
+		.id = {
+			.spi = htonl(0xc0001234),
+			.proto = IPPROTO_COMP,
+		},
+	};
+	uint32_t spi;
+	uint16_t cpi;
+
+	fake->reply = kernel_libnl_msg_alloc(XFRM_MSG_NEWSA, 0, &info,
+										 sizeof(info));
+	ck_assert_int_eq(sas->get_spi(sas, src, dst, IPPROTO_ESP, &spi), SUCCESS);
+	ck_assert_int_eq(spi, htonl(0xc0001234));
+	ck_assert_int_eq(sas->get_cpi(sas, src, dst, &cpi), SUCCESS);
+	ck_assert_int_eq(cpi, htons(0x1234));
+	assert_sent(2, XFRM_MSG_ALLOCSPI, XFRM_MSG_ALLOCSPI);
+	ck_assert_int_eq(((struct xfrm_userspi_info*)NLMSG_DATA(sent(1)))->min,
+					 0x100);
+	ck_assert_int_eq(((struct xfrm_userspi_info*)NLMSG_DATA(sent(1)))->max,
+					 0xefff);
+	fake->errors[0] = ENOENT;
+	ck_assert_int_eq(sas->get_spi(sas, src, dst, IPPROTO_ESP, &spi), FAILED);
+}
+END_TEST
+
+START_TEST(test_fake_flush)
+{
+	ck_assert_int_eq(sas->flush_sas(sas), SUCCESS);
+	assert_sent(3, XFRM_MSG_FLUSHSA, XFRM_MSG_FLUSHSA, XFRM_MSG_FLUSHSA);
+}
+END_TEST
+
 Suite *sa_suite_create()
 {
 	Suite *s;
@@ -905,6 +1202,18 @@ Suite *sa_suite_create()
 	tc = tcase_create("raw requests");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_raw_requests);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("requests");
+	tcase_add_checked_fixture(tc, fake_setup, fake_teardown);
+	tcase_add_test(tc, test_fake_add_allocated_gone);
+	tcase_add_test(tc, test_fake_add_ipcomp);
+	tcase_add_test(tc, test_fake_query);
+	tcase_add_test(tc, test_fake_update_ports);
+	tcase_add_test(tc, test_fake_update_dst);
+	tcase_add_test(tc, test_fake_update_src_restore);
+	tcase_add_test(tc, test_fake_spi);
+	tcase_add_test(tc, test_fake_flush);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("key hygiene");
