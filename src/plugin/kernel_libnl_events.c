@@ -526,6 +526,13 @@ static void handle_expire(private_kernel_libnl_events_t *this, event_t *ev)
 			 ev->hard ? "hard" : "soft", ev->proto);
 		return;
 	}
+	if (!ev->spi)
+	{	/* a larval acquire state timed out (xfrm_acq_expires), charon has
+		 * no CHILD_SA with SPI 0; kernel-netlink passes these on, for a
+		 * "CHILD_SA not found" log line */
+		DBG2(DBG_KNL, "  ignoring expire of a larval acquire state");
+		return;
+	}
 	if (!this->registry->expired(this->registry, ev->proto, ev->spi, ev->dst,
 								 ev->hard))
 	{	/* already delivered, e.g. by a resync */

@@ -409,6 +409,12 @@ START_TEST(test_expire)
 	build_expire(&m, IPPROTO_COMP, 0x1000, TRUE);
 	feed(&m);
 	ck_assert_int_eq(sink.expires, 2);
+
+	/* a larval acquire state timed out */
+	build_expire(&m, IPPROTO_ESP, 0, TRUE);
+	feed(&m);
+	ck_assert_int_eq(sink.expires, 2);
+	ck_assert_int_eq(stats().malformed, 0);
 }
 END_TEST
 
