@@ -84,6 +84,7 @@ static enum { MODE_FULL, MODE_POLICY, MODE_EXPIRE } mode = MODE_FULL;
 static uint64_t soft_s = 0, hard_s = 0;
 static int expire_wait = 0;
 static bool burst = FALSE;
+static int event_rcvbuf = 0;
 
 static child_t *children;
 
@@ -609,6 +610,53 @@ static bool send_burst(bool hard)
 	return TRUE;
 }
 
+/**
+ * Find the backend's XFRM event socket(s) (NETLINK_XFRM, bound to the
+ * EXPIRE group, not our monitor), optionally set their receive buffer,
+ * return the effective SO_RCVBUF of the last one (0 if none)
+ */
+static int event_socket_rcvbuf(int set)
+{
+	int fd, val, found = 0;
+	socklen_t len;
+
+	for (fd = 0; fd < 4096; fd++)
+	{
+		struct sockaddr_nl addr;
+		socklen_t alen = sizeof(addr);
+
+		len = sizeof(val);
+		if (fd == mon_fd ||
+			getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &val, &len) ||
+			val != AF_NETLINK)
+		{
+			continue;
+		}
+		len = sizeof(val);
+		if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &val, &len) ||
+			val != NETLINK_XFRM ||
+			getsockname(fd, (struct sockaddr*)&addr, &alen) ||
+			!(addr.nl_groups & (1 << (XFRMNLGRP_EXPIRE - 1))))
+		{
+			continue;
+		}
+		if (set)
+		{
+			val = set / 2;
+			if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &val, sizeof(val)))
+			{
+				setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
+			}
+		}
+		len = sizeof(val);
+		if (!getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, &len))
+		{
+			found = val;
+		}
+	}
+	return found;
+}
+
 /* --- setup -------------------------------------------------------------- */
 
 /**
@@ -653,6 +701,9 @@ static void usage(FILE *out)
 "  --threads T               concurrent installers (default 1)\n"
 "  --soft S --hard H         lifetimes for --mode expire (seconds)\n"
 "  --wait W                  extra seconds to wait for expires (default 3)\n"
+"  --event-rcvbuf B          set the backend's XFRM event socket receive\n"
+"                            buffer to B bytes (SO_RCVBUFFORCE B/2: the\n"
+"                            kernel doubles it), same for both backends\n"
 "  --burst                   expire mode: long lifetimes, then the kernel is\n"
 "                            made to send all soft and hard expires at once\n"
 "                            (user XFRM_MSG_EXPIRE for every SA)\n"
@@ -688,6 +739,7 @@ int main(int argc, char *argv[])
 			{ "debug", required_argument, NULL, 'd' },
 			{ "no-delete", no_argument, NULL, 'D' },
 			{ "burst", no_argument, NULL, 'B' },
+			{ "event-rcvbuf", required_argument, NULL, 'R' },
 			{ "help", no_argument, NULL, 'h' },
 			{ 0, 0, 0, 0 }
 		};
@@ -713,6 +765,7 @@ int main(int argc, char *argv[])
 			case 'd': debug = atoi(optarg); continue;
 			case 'D': do_delete = FALSE; continue;
 			case 'B': burst = TRUE; continue;
+			case 'R': event_rcvbuf = atoi(optarg); continue;
 			case 'h': usage(stdout); return 0;
 			default: usage(stderr); return 2;
 		}
@@ -808,6 +861,7 @@ int main(int argc, char *argv[])
 			return 1;
 		}
 		charon->kernel->add_listener(charon->kernel, &listener);
+		printf("KB eventsock rcvbuf=%d\n", event_socket_rcvbuf(event_rcvbuf));
 		run_phase("install", install);
 		if (burst)
 		{
@@ -836,9 +890,10 @@ int main(int argc, char *argv[])
 		pthread_join(mon, NULL);
 		printf("KB expire backend=%s n=%d kernel_soft=%d kernel_hard=%d "
 			   "charon_soft=%d charon_hard=%d lost_soft=%d lost_hard=%d "
-			   "expected_soft=%d expected_hard=%d monitor_errors=%d\n", backend, n_children, mon_soft, mon_hard,
+			   "expected_soft=%d expected_hard=%d monitor_errors=%d rcvbuf=%d\n", backend, n_children, mon_soft, mon_hard,
 			   listener_soft, listener_hard, mon_soft - listener_soft,
-			   mon_hard - listener_hard, expect_soft, expect_hard, mon_errors);
+			   mon_hard - listener_hard, expect_soft, expect_hard, mon_errors,
+			   event_socket_rcvbuf(0));
 		charon->kernel->remove_listener(charon->kernel, &listener);
 	}
 	else
