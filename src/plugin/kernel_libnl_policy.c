@@ -147,17 +147,23 @@ static void route_destroy(route_t *route)
 }
 
 /**
+ * Compare two optional addresses
+ */
+static bool addrs_equal(host_t *a, host_t *b)
+{
+	return (!a && !b) || (a && b && a->ip_equals(a, b));
+}
+
+/**
  * Compare two routes
  */
 static bool route_equals(route_t *a, route_t *b)
 {
-	return a->if_name && b->if_name && streq(a->if_name, b->if_name) &&
+	return streq(a->if_name, b->if_name) &&
 		   a->pass == b->pass && a->prefixlen == b->prefixlen &&
 		   chunk_equals(a->dst_net, b->dst_net) &&
-		   a->src_ip->ip_equals(a->src_ip, b->src_ip) &&
-		   ((!a->gateway && !b->gateway) ||
-			(a->gateway && b->gateway &&
-			 a->gateway->ip_equals(a->gateway, b->gateway)));
+		   addrs_equal(a->src_ip, b->src_ip) &&
+		   addrs_equal(a->gateway, b->gateway);
 }
 
 /**
