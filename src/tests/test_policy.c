@@ -572,6 +572,59 @@ START_TEST(test_ipv6_ports)
 }
 END_TEST
 
+START_TEST(test_label)
+{
+	struct xfrm_userpolicy_info *info;
+	struct xfrm_userpolicy_id *id;
+	struct xfrm_user_sec_ctx *ctx;
+	struct xfrm_user_tmpl *tmpl;
+	kernel_ipsec_query_policy_t query = {};
+	sec_label_t *label;
+	time_t use_time;
+	char *str = "system_u:object_r:ipsec_spd_t:s0";
+	size_t len;
+	req_t r;
+
+	label = sec_label_from_string(str);
+	ck_assert(label);
+	req_init(&r, POLICY_OUT, "10.1.0.0/16", "10.2.0.0/16", 3);
+	r.id.label = label;
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), SUCCESS);
+	info = nlmsg_data(sent(0));
+	ctx = attr(sent(0), sizeof(*info), XFRMA_SEC_CTX, &len);
+	ck_assert(ctx);
+	ck_assert_int_eq(len, sizeof(*ctx) + ctx->ctx_len);
+	ck_assert_int_eq(ctx->exttype, XFRMA_SEC_CTX);
+	ck_assert_int_eq(ctx->len, len);
+	ck_assert_int_eq(ctx->ctx_doi, XFRM_SC_DOI_LSM);
+	ck_assert_int_eq(ctx->ctx_alg, XFRM_SC_ALG_SELINUX);
+	ck_assert(chunk_equals(chunk_create((u_char*)(ctx + 1), ctx->ctx_len),
+						   label->get_encoding(label)));
+	/* no SPI in the template: SAs with any matching label apply */
+	tmpl = attr(sent(0), sizeof(*info), XFRMA_TMPL, NULL);
+	ck_assert_int_eq(tmpl->id.spi, 0);
+
+	/* the label is part of the key */
+	r.id.label = NULL;
+	ck_assert_int_eq(policy->del_policy(policy, &r.id, &r.data), NOT_FOUND);
+	r.id.label = label;
+
+	fake->errors[0] = ENOENT;
+	ck_assert_int_eq(policy->query_policy(policy, &r.id, &query, &use_time),
+					 FAILED);
+	id = nlmsg_data(sent(1));
+	ck_assert_int_eq(sent(1)->nlmsg_type, XFRM_MSG_GETPOLICY);
+	ck_assert(attr(sent(1), sizeof(*id), XFRMA_SEC_CTX, NULL));
+
+	ck_assert_int_eq(policy->del_policy(policy, &r.id, &r.data), SUCCESS);
+	ck_assert_int_eq(sent(2)->nlmsg_type, XFRM_MSG_DELPOLICY);
+	ctx = attr(sent(2), sizeof(*id), XFRMA_SEC_CTX, NULL);
+	ck_assert(ctx && ctx->ctx_len == label->get_encoding(label).len);
+	label->destroy(label);
+	req_free(&r);
+}
+END_TEST
+
 START_TEST(test_port_bypass)
 {
 	struct xfrm_userpolicy_info *info;
@@ -757,6 +810,7 @@ Suite *policy_suite_create()
 	tcase_add_test(tc, test_query);
 	tcase_add_test(tc, test_flush);
 	tcase_add_test(tc, test_ipv6_ports);
+	tcase_add_test(tc, test_label);
 	tcase_add_test(tc, test_port_bypass);
 	tcase_add_test(tc, test_spdh_thresh);
 	tcase_add_test(tc, test_policy_update);
