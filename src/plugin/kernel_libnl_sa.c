@@ -1020,7 +1020,6 @@ struct nl_msg *kernel_libnl_sa_build_copy(struct nlmsghdr *reply, int type,
 										  kernel_ipsec_update_sa_t *data)
 {
 	struct xfrm_usersa_info info;
-	struct xfrm_lifetime_cur *lft;
 	struct nlattr *attr;
 	struct nl_msg *msg;
 	bool encap_seen = FALSE, replay_seen = FALSE;
@@ -1033,7 +1032,6 @@ struct nl_msg *kernel_libnl_sa_build_copy(struct nlmsghdr *reply, int type,
 		return NULL;
 	}
 	memcpy(&info, nlmsg_data(reply), sizeof(info));
-	lft = &info.curlft;
 	nlmsg_for_each_attr(attr, reply, sizeof(info), rem)
 	{
 		if (nla_type(attr) == KL_XFRMA_SA_DIR && nla_len(attr) >= 1)
@@ -1166,7 +1164,7 @@ struct nl_msg *kernel_libnl_sa_build_copy(struct nlmsghdr *reply, int type,
 	/* byte/packet counters and add time (lifetimes continue) */
 	if (!kernel_libnl_xattr_sa_copy(&msg, XFRMA_LTIME_VAL,
 			&((struct xfrm_usersa_info*)nlmsg_data(reply))->curlft,
-			sizeof(*lft)))
+			sizeof(struct xfrm_lifetime_cur)))
 	{
 		kernel_libnl_msg_free(msg);
 		return NULL;
@@ -1206,7 +1204,26 @@ static status_t send_copy(private_kernel_libnl_sa_t *this, chunk_t reply,
 }
 
 /**
- * Update one SA (copy path, see update_sa)
+ * Update one SA.
+ *
+ * XFRM_MSG_MIGRATE is not used although the kernel has it (probed, see
+ * KL_FEATURE_MIGRATE): xfrm_migrate() needs a policy with the SA's selector
+ * and direction and a template matching the old addresses, and rewrites that
+ * policy's templates itself; but charon's child_sa_t.update() removes the old
+ * policies (leaving an outbound drop policy without templates) *before* it
+ * calls update_sa() and installs the new ones after, so MIGRATE fails with
+ * ENOENT/ENODATA in that order.  It also finds the SA by reqid/addresses/mode
+ * rather than SPI (ambiguous while a rekeyed SA shares the reqid), cannot
+ * disable UDP encapsulation and would change policies behind the policy
+ * half's back.
+ *
+ * Instead, from the GETSA reply (every attribute, replay state, counters):
+ * - only the encapsulation ports change (NAT mapping): XFRM_MSG_UPDSA, which
+ *   the kernel applies to the existing state in place, atomically;
+ * - the destination changes (a new SA ID): the new SA is added before the
+ *   old one is deleted, no moment without an SA;
+ * - otherwise (source, encapsulation on/off, reqid): delete and re-add, and
+ *   if the kernel refuses the new SA the old one is reinstalled.
  */
 static status_t update_one(private_kernel_libnl_sa_t *this,
 						   kernel_ipsec_sa_id_t *id,
