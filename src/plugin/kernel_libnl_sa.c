@@ -1211,8 +1211,8 @@ static status_t send_copy(private_kernel_libnl_sa_t *this, chunk_t reply,
  * and direction and a template matching the old addresses, and rewrites that
  * policy's templates itself; but charon's child_sa_t.update() removes the old
  * policies (leaving an outbound drop policy without templates) *before* it
- * calls update_sa() and installs the new ones after, so MIGRATE fails with
- * ENOENT/ENODATA in that order.  It also finds the SA by reqid/addresses/mode
+ * calls update_sa() and installs the new ones after, so in that order MIGRATE
+ * finds no policy (inbound) or one without a matching template (outbound).  It also finds the SA by reqid/addresses/mode
  * rather than SPI (ambiguous while a rekeyed SA shares the reqid), cannot
  * disable UDP encapsulation and would change policies behind the policy
  * half's back.
