@@ -298,7 +298,7 @@ static status_t receive(private_kernel_libnl_socket_t *this,
 	struct nlmsghdr *hdr;
 	uint32_t pid;
 	ssize_t len;
-	size_t rem;
+	int rem;
 	void *buf;
 	bool done = FALSE;
 
@@ -332,6 +332,8 @@ static status_t receive(private_kernel_libnl_socket_t *this,
 			kernel_libnl_recv_free(buf, len);
 			continue;
 		}
+		/* signed: NLMSG_NEXT() may step past the end of an unaligned last
+		 * message, which NLMSG_OK() then rejects */
 		rem = len;
 		for (hdr = buf; NLMSG_OK(hdr, rem); hdr = NLMSG_NEXT(hdr, rem))
 		{
