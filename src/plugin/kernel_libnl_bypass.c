@@ -47,12 +47,8 @@ bool kernel_libnl_bypass_socket(int fd, int family)
 		.sel = {
 			.family = family,
 		},
-		.lft = {
-			.soft_byte_limit = XFRM_INF,
-			.soft_packet_limit = XFRM_INF,
-			.hard_byte_limit = XFRM_INF,
-			.hard_packet_limit = XFRM_INF,
-		},
+		/* no lifetime limits, as kernel-netlink (socket policies never
+		 * expire anyway) */
 	};
 	int level, optname;
 	u_int dirs[] = { XFRM_POLICY_IN, XFRM_POLICY_OUT }, i;
