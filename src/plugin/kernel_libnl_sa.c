@@ -831,11 +831,6 @@ static struct nl_msg *build_get(kernel_ipsec_sa_id_t *id)
 		msg = NULL;
 	}
 	nl_addr_put(daddr);
-	if (msg)
-	{	/* libnl's GETSA builder takes no flags, without NLM_F_REQUEST the
-		 * kernel would just ACK the message */
-		nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_REQUEST;
-	}
 	/* libnl adds the mark only if value & mask is set, the kernel wants it
 	 * whenever one of them is */
 	if (msg && (id->mark.value | id->mark.mask) &&

@@ -411,6 +411,9 @@ METHOD(kernel_libnl_socket_t, request, status_t,
 		return FAILED;
 	}
 	hdr = nlmsg_hdr(msg);
+	/* some of libnl's builders (e.g. GETSA, GETAE) take no flags, and the
+	 * kernel only ACKs a message without NLM_F_REQUEST, unprocessed */
+	hdr->nlmsg_flags |= NLM_F_REQUEST;
 	dump = (hdr->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 	if (!dump)
 	{
