@@ -39,7 +39,26 @@
 /** bound on -EBUSY retries, which do not count as retransmissions */
 #define MAX_BUSY_RETRIES 100
 
+/**
+ * Receive buffer of a request socket.  The kernel caps its datagrams to
+ * readers at 32 KiB (netlink_recvmsg() limits max_recvmsg_len), so one
+ * recvmsg() into this buffer never truncates a reply, without peeking at its
+ * size first.
+ */
+#define REPLY_BUFSIZE (64 * 1024)
+
 typedef struct private_kernel_libnl_socket_t private_kernel_libnl_socket_t;
+typedef struct pooled_t pooled_t;
+
+/**
+ * A socket of the pool
+ */
+struct pooled_t {
+	/** libnl socket */
+	struct nl_sock *sk;
+	/** receive buffer, REPLY_BUFSIZE, wiped after every datagram */
+	char *buf;
+};
 
 /**
  * Private data of a kernel_libnl_socket_t object.
@@ -57,7 +76,7 @@ struct private_kernel_libnl_socket_t {
 	int protocol;
 
 	/**
-	 * Idle sockets, struct nl_sock*
+	 * Idle sockets, pooled_t*
 	 */
 	linked_list_t *idle;
 
@@ -237,23 +256,53 @@ void kernel_libnl_recv_free(void *buf, size_t len)
 }
 
 /**
+ * Open a socket for the pool
+ */
+static pooled_t *pooled_open(private_kernel_libnl_socket_t *this)
+{
+	struct nl_sock *sk;
+	pooled_t *pooled;
+
+	sk = kernel_libnl_sock_open(this->protocol, this->rcvbuf);
+	if (!sk)
+	{
+		return NULL;
+	}
+	INIT(pooled,
+		.sk = sk,
+		.buf = malloc(REPLY_BUFSIZE),
+	);
+	return pooled;
+}
+
+/**
+ * Close a socket of the pool
+ */
+static void pooled_destroy(pooled_t *pooled)
+{
+	nl_socket_free(pooled->sk);
+	free(pooled->buf);
+	free(pooled);
+}
+
+/**
  * Take a socket from the pool, opening one if allowed, waiting otherwise
  */
-static struct nl_sock *get_socket(private_kernel_libnl_socket_t *this)
+static pooled_t *get_socket(private_kernel_libnl_socket_t *this)
 {
-	struct nl_sock *sk = NULL;
+	pooled_t *pooled = NULL;
 
 	this->mutex->lock(this->mutex);
-	while (this->idle->remove_first(this->idle, (void**)&sk) != SUCCESS)
+	while (this->idle->remove_first(this->idle, (void**)&pooled) != SUCCESS)
 	{
 		if (this->count < this->max)
 		{
 			this->count++;
 			this->mutex->unlock(this->mutex);
-			sk = kernel_libnl_sock_open(this->protocol, this->rcvbuf);
-			if (sk)
+			pooled = pooled_open(this);
+			if (pooled)
 			{
-				return sk;
+				return pooled;
 			}
 			this->mutex->lock(this->mutex);
 			this->count--;
@@ -266,18 +315,42 @@ static struct nl_sock *get_socket(private_kernel_libnl_socket_t *this)
 		this->condvar->wait(this->condvar, this->mutex);
 	}
 	this->mutex->unlock(this->mutex);
-	return sk;
+	return pooled;
 }
 
 /**
  * Return a socket to the pool
  */
-static void put_socket(private_kernel_libnl_socket_t *this, struct nl_sock *sk)
+static void put_socket(private_kernel_libnl_socket_t *this, pooled_t *pooled)
 {
 	this->mutex->lock(this->mutex);
-	this->idle->insert_first(this->idle, sk);
+	this->idle->insert_first(this->idle, pooled);
 	this->mutex->unlock(this->mutex);
 	this->condvar->signal(this->condvar);
+}
+
+/**
+ * Whether the kernel answers a request with a reply (or an error) by itself,
+ * so it needs no ACK: saves a datagram per query, as kernel-netlink does
+ */
+static bool answers_itself(int protocol, uint16_t type)
+{
+	if (protocol != NETLINK_XFRM)
+	{
+		return FALSE;
+	}
+	switch (type)
+	{
+		case XFRM_MSG_GETSA:
+		case XFRM_MSG_GETPOLICY:
+		case XFRM_MSG_ALLOCSPI:
+		case XFRM_MSG_GETAE:
+		case XFRM_MSG_GETSADINFO:
+		case XFRM_MSG_GETSPDINFO:
+			return TRUE;
+		default:
+			return FALSE;
+	}
 }
 
 /**
@@ -287,19 +360,19 @@ static void put_socket(private_kernel_libnl_socket_t *this, struct nl_sock *sk)
  *				OUT_OF_RES on timeout, FAILED on socket errors (in err)
  */
 static status_t receive(private_kernel_libnl_socket_t *this,
-						struct nl_sock *sk, uint32_t seq,
+						pooled_t *pooled, uint32_t seq, bool reply_ends,
 						kernel_libnl_reply_cb_t cb, void *user,
 						kernel_libnl_error_t *err)
 {
 	struct pollfd pfd = {
-		.fd = nl_socket_get_fd(sk),
+		.fd = nl_socket_get_fd(pooled->sk),
 		.events = POLLIN,
 	};
+	struct sockaddr_nl addr;
+	socklen_t addrlen;
 	struct nlmsghdr *hdr;
-	uint32_t pid;
 	ssize_t len;
 	int rem;
-	void *buf;
 	bool done = FALSE;
 
 	while (!done)
@@ -321,21 +394,36 @@ static status_t receive(private_kernel_libnl_socket_t *this,
 					break;
 			}
 		}
-		len = kernel_libnl_recv(pfd.fd, &buf, &pid, 0);
+		addrlen = sizeof(addr);
+		len = recvfrom(pfd.fd, pooled->buf, REPLY_BUFSIZE, MSG_TRUNC,
+					   (struct sockaddr*)&addr, &addrlen);
 		if (len < 0)
 		{
-			err->error = -len;
+			if (errno == EINTR)
+			{
+				continue;
+			}
+			err->error = errno;
 			return FAILED;
 		}
-		if (pid != 0)
+		if (len > REPLY_BUFSIZE)
+		{
+			memwipe(pooled->buf, REPLY_BUFSIZE);
+			err->error = EMSGSIZE;
+			snprintf(err->msg, sizeof(err->msg), "netlink response of %zd "
+					 "bytes exceeds the receive buffer", len);
+			return FAILED;
+		}
+		if (addr.nl_pid != 0)
 		{	/* not from the kernel */
-			kernel_libnl_recv_free(buf, len);
+			memwipe(pooled->buf, len);
 			continue;
 		}
 		/* signed: NLMSG_NEXT() may step past the end of an unaligned last
 		 * message, which NLMSG_OK() then rejects */
 		rem = len;
-		for (hdr = buf; NLMSG_OK(hdr, rem); hdr = NLMSG_NEXT(hdr, rem))
+		for (hdr = (struct nlmsghdr*)pooled->buf; NLMSG_OK(hdr, rem);
+			 hdr = NLMSG_NEXT(hdr, rem))
 		{
 			if (hdr->nlmsg_seq != seq)
 			{	/* late answer to a request we gave up on */
@@ -361,8 +449,14 @@ static status_t receive(private_kernel_libnl_socket_t *this,
 			{
 				cb(user, hdr);
 			}
+			if (reply_ends && !(hdr->nlmsg_flags & NLM_F_MULTI))
+			{	/* the answer to a query, no ACK follows */
+				done = TRUE;
+				break;
+			}
 		}
-		kernel_libnl_recv_free(buf, len);
+		/* replies may carry keys (GETSA, dumps) */
+		memwipe(pooled->buf, len);
 	}
 	return SUCCESS;
 }
@@ -391,10 +485,10 @@ METHOD(kernel_libnl_socket_t, request, status_t,
 {
 	kernel_libnl_error_t local;
 	struct nlmsghdr *hdr;
-	struct nl_sock *sk;
+	pooled_t *pooled;
 	status_t status;
 	u_int tries = 0, busy = 0;
-	bool dump;
+	bool dump, reply_ends;
 	int ret;
 
 	if (!err)
@@ -403,8 +497,8 @@ METHOD(kernel_libnl_socket_t, request, status_t,
 	}
 	*err = (kernel_libnl_error_t){};
 
-	sk = get_socket(this);
-	if (!sk)
+	pooled = get_socket(this);
+	if (!pooled)
 	{
 		err->error = ENOTCONN;
 		kernel_libnl_msg_free(msg);
@@ -415,17 +509,18 @@ METHOD(kernel_libnl_socket_t, request, status_t,
 	 * kernel only ACKs a message without NLM_F_REQUEST, unprocessed */
 	hdr->nlmsg_flags |= NLM_F_REQUEST;
 	dump = (hdr->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
-	if (!dump)
+	reply_ends = !dump && answers_itself(this->protocol, hdr->nlmsg_type);
+	if (!dump && !reply_ends)
 	{
 		hdr->nlmsg_flags |= NLM_F_ACK;
 	}
-	hdr->nlmsg_pid = nl_socket_get_local_port(sk);
+	hdr->nlmsg_pid = nl_socket_get_local_port(pooled->sk);
 
 	while (TRUE)
 	{
 		hdr->nlmsg_seq = kernel_libnl_next_seq(&this->seq);
 		*err = (kernel_libnl_error_t){};
-		ret = nl_sendto(sk, hdr, hdr->nlmsg_len);
+		ret = nl_sendto(pooled->sk, hdr, hdr->nlmsg_len);
 		if (ret < 0)
 		{
 			err->error = EIO;
@@ -434,7 +529,8 @@ METHOD(kernel_libnl_socket_t, request, status_t,
 			status = FAILED;
 			break;
 		}
-		status = receive(this, sk, hdr->nlmsg_seq, cb, user, err);
+		status = receive(this, pooled, hdr->nlmsg_seq, reply_ends, cb, user,
+						 err);
 		if (status == OUT_OF_RES)
 		{
 			if (tries++ < this->retries)
@@ -465,7 +561,7 @@ METHOD(kernel_libnl_socket_t, request, status_t,
 		}
 		break;
 	}
-	put_socket(this, sk);
+	put_socket(this, pooled);
 	kernel_libnl_msg_free(msg);
 	return status;
 }
@@ -473,7 +569,7 @@ METHOD(kernel_libnl_socket_t, request, status_t,
 METHOD(kernel_libnl_socket_t, destroy, void,
 	private_kernel_libnl_socket_t *this)
 {
-	this->idle->destroy_function(this->idle, (void*)nl_socket_free);
+	this->idle->destroy_function(this->idle, (void*)pooled_destroy);
 	this->mutex->destroy(this->mutex);
 	this->condvar->destroy(this->condvar);
 	free(this);
@@ -485,7 +581,7 @@ METHOD(kernel_libnl_socket_t, destroy, void,
 kernel_libnl_socket_t *kernel_libnl_socket_create(int protocol)
 {
 	private_kernel_libnl_socket_t *this;
-	struct nl_sock *sk;
+	pooled_t *pooled;
 
 	INIT(this,
 		.public = {
@@ -514,13 +610,13 @@ kernel_libnl_socket_t *kernel_libnl_socket_create(int protocol)
 	);
 
 	/* open one socket right away so a missing XFRM is noticed now */
-	sk = kernel_libnl_sock_open(protocol, this->rcvbuf);
-	if (!sk)
+	pooled = pooled_open(this);
+	if (!pooled)
 	{
 		destroy(this);
 		return NULL;
 	}
 	this->count = 1;
-	this->idle->insert_last(this->idle, sk);
+	this->idle->insert_last(this->idle, pooled);
 	return &this->public;
 }

@@ -21,7 +21,7 @@
  * Requests run on a small pool of `nl_sock`s, one request per socket at a
  * time: the kernel answers each socket on its own port, so replies never
  * have to be demultiplexed and no lock is held across a kernel round trip.
- * Every request is ACKed (NLM_F_ACK), errors carry the kernel's extended ACK
+ * Every change is ACKed (NLM_F_ACK), errors carry the kernel's extended ACK
  * text (NETLINK_EXT_ACK; libnl does not parse it), error ACKs never echo the
  * request back (NETLINK_CAP_ACK: requests carry keys), and every request and
  * receive buffer is wiped before it is freed.
@@ -52,6 +52,8 @@ struct kernel_libnl_socket_t {
 	/**
 	 * Send a request and wait for its replies and its ACK.
 	 *
+	 * XFRM queries (GETSA, GETPOLICY, GETAE, ALLOCSPI, GET*INFO) complete
+	 * with their reply, the kernel sends no ACK for them then.
 	 * A dump request (NLM_F_DUMP) completes with NLMSG_DONE instead.  On
 	 * timeout the request is retransmitted as configured, with a new sequence
 	 * number so a late answer to the old one is recognised and skipped;
