@@ -14,6 +14,7 @@
 
 #include "kernel_libnl_policy.h"
 #include "kernel_libnl_policy_store.h"
+#include "kernel_libnl_spdh.h"
 #include "kernel_libnl_selector.h"
 #include "kernel_libnl_xattr.h"
 #include "kernel_libnl_compat.h"
@@ -69,6 +70,11 @@ struct private_kernel_libnl_policy_t {
 	 * Installed policies and their users
 	 */
 	kernel_libnl_policy_store_t *store;
+
+	/**
+	 * Automatic SPD hash thresholds (spdh_thresh.auto)
+	 */
+	kernel_libnl_spdh_t *spdh;
 
 	/**
 	 * Install routes along tunnel/pass OUT policies (charon.install_routes)
@@ -864,6 +870,11 @@ METHOD(kernel_libnl_policy_t, add_policy, status_t,
 		 policy_dir_names, id->dir, markstr, labelstr,
 		 change.mapping->priority, change.refcount);
 
+	if (change.action == KERNEL_LIBNL_POLICY_INSTALL)
+	{	/* a new kernel policy gets hashed right away */
+		this->spdh->policy_added(this->spdh,
+						&kernel_libnl_policy_entry_key(change.entry)->sel, id->dir);
+	}
 	status = send_policy(this, kernel_libnl_policy_entry_key(change.entry),
 						 change.mapping, update, &err);
 	if (status == SUCCESS)
@@ -1276,6 +1287,7 @@ METHOD(kernel_libnl_policy_t, destroy, void,
 		manage_bypass(this, FALSE, POLICY_IN, &bypass, &err);
 	}
 	array_destroy(this->bypass);
+	this->spdh->destroy(this->spdh);
 	this->store->destroy(this->store);
 	this->mutex->destroy(this->mutex);
 	free(this);
@@ -1319,5 +1331,6 @@ kernel_libnl_policy_t *kernel_libnl_policy_create(kernel_libnl_socket_t *socket)
 	}
 	setup_spd_hash_thresh(this, "ipv4", XFRMA_SPD_IPV4_HTHRESH);
 	setup_spd_hash_thresh(this, "ipv6", XFRMA_SPD_IPV6_HTHRESH);
+	this->spdh = kernel_libnl_spdh_create(socket);
 	return &this->public;
 }

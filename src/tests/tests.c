@@ -29,6 +29,7 @@ static Suite *(*suites[])() = {
 	policy_store_suite_create,
 	policy_suite_create,
 	events_suite_create,
+	spdh_suite_create,
 };
 
 int main(int argc, char *argv[])
