@@ -41,6 +41,14 @@ struct private_kernel_libnl_policy_store_t {
 	hashtable_t *policies;
 
 	/**
+	 * SA addresses of the stored mappings, shared between them (the in, out
+	 * and fwd policies of a CHILD_SA use the same two): shared_host_t by
+	 * host_t, compared with equals() (family, address and port), so a
+	 * shared host is identical to the one it replaces
+	 */
+	hashtable_t *hosts;
+
+	/**
 	 * Protects the table and the entries' bookkeeping
 	 */
 	mutex_t *mutex;
@@ -254,7 +262,101 @@ void **kernel_libnl_policy_entry_data(kernel_libnl_policy_entry_t *entry)
 }
 
 /**
- * Destroy an entry
+ * Hash of a shared host
+ */
+static u_int host_hash(host_t *host)
+{
+	uint16_t port = host->get_port(host);
+	int family = host->get_family(host);
+	u_int hash;
+
+	hash = chunk_hash(host->get_address(host));
+	hash = chunk_hash_inc(chunk_from_thing(port), hash);
+	return chunk_hash_inc(chunk_from_thing(family), hash);
+}
+
+/**
+ * Equality of shared hosts
+ */
+static bool host_equals(host_t *a, host_t *b)
+{
+	return a->equals(a, b);
+}
+
+/**
+ * A host shared by stored mappings
+ */
+typedef struct {
+	/** the host */
+	host_t *host;
+	/** number of references by stored mappings */
+	u_int refs;
+} shared_host_t;
+
+/**
+ * Replace a host owned by a mapping that gets stored by the shared equal one
+ * (the given host is destroyed then), mutex locked
+ */
+static host_t *share_host(private_kernel_libnl_policy_store_t *this,
+						  host_t *host)
+{
+	shared_host_t *shared;
+
+	shared = this->hosts->get(this->hosts, host);
+	if (shared)
+	{
+		host->destroy(host);
+	}
+	else
+	{
+		INIT(shared,
+			.host = host,
+		);
+		this->hosts->put(this->hosts, shared->host, shared);
+	}
+	shared->refs++;
+	return shared->host;
+}
+
+/**
+ * Release a host of a stored mapping, mutex locked
+ */
+static void release_host(private_kernel_libnl_policy_store_t *this,
+						 host_t *host)
+{
+	shared_host_t *shared;
+
+	shared = this->hosts->get(this->hosts, host);
+	if (shared && shared->host == host)
+	{
+		if (--shared->refs == 0)
+		{
+			this->hosts->remove(this->hosts, host);
+			host->destroy(host);
+			free(shared);
+		}
+	}
+	else
+	{	/* not shared (does not happen for stored mappings) */
+		host->destroy(host);
+	}
+}
+
+/**
+ * Destroy a stored mapping, mutex locked
+ */
+static void stored_mapping_destroy(private_kernel_libnl_policy_store_t *this,
+								   kernel_libnl_policy_mapping_t *mapping)
+{
+	release_host(this, mapping->src);
+	release_host(this, mapping->dst);
+	DESTROY_IF(mapping->src_ts);
+	DESTROY_IF(mapping->dst_ts);
+	free(mapping);
+}
+
+/**
+ * Destroy an entry, mutex locked (or store destroyed)
  */
 static void entry_destroy(private_kernel_libnl_policy_store_t *this,
 						  kernel_libnl_policy_entry_t *entry)
@@ -263,8 +365,14 @@ static void entry_destroy(private_kernel_libnl_policy_store_t *this,
 	{
 		this->data_destroy(entry->data);
 	}
-	entry->used_by->destroy_function(entry->used_by,
-								(void*)kernel_libnl_policy_mapping_destroy);
+	kernel_libnl_policy_mapping_t *mapping;
+
+	while (entry->used_by->remove_first(entry->used_by,
+										(void**)&mapping) == SUCCESS)
+	{
+		stored_mapping_destroy(this, mapping);
+	}
+	entry->used_by->destroy(entry->used_by);
 	DESTROY_IF(entry->key.label);
 	free(entry);
 }
@@ -325,6 +433,8 @@ METHOD(kernel_libnl_policy_store_t, add, void,
 	*change = (kernel_libnl_policy_change_t){};
 
 	this->mutex->lock(this->mutex);
+	mapping->src = share_host(this, mapping->src);
+	mapping->dst = share_host(this, mapping->dst);
 	entry = this->policies->get(this->policies, key);
 	if (entry)
 	{
@@ -403,7 +513,7 @@ METHOD(kernel_libnl_policy_store_t, del, status_t,
 		if (mapping_equals(mapping, current))
 		{
 			entry->used_by->remove_at(entry->used_by, enumerator);
-			kernel_libnl_policy_mapping_destroy(current);
+			stored_mapping_destroy(this, current);
 			break;
 		}
 		if (installed)
@@ -500,6 +610,7 @@ METHOD(kernel_libnl_policy_store_t, destroy, void,
 	}
 	enumerator->destroy(enumerator);
 	this->policies->destroy(this->policies);
+	this->hosts->destroy(this->hosts);
 	this->condvar->destroy(this->condvar);
 	this->mutex->destroy(this->mutex);
 	free(this);
@@ -524,6 +635,8 @@ kernel_libnl_policy_store_t *kernel_libnl_policy_store_create(
 		},
 		.policies = hashtable_create((hashtable_hash_t)key_hash,
 									 (hashtable_equals_t)key_equals, 32),
+		.hosts = hashtable_create((hashtable_hash_t)host_hash,
+								  (hashtable_equals_t)host_equals, 32),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),
 		.data_destroy = data_destroy,
