@@ -72,8 +72,11 @@ struct kernel_libnl_policy_entry_t {
 	/** key, label owned */
 	kernel_libnl_policy_key_t key;
 
-	/** mappings, kernel_libnl_policy_mapping_t, head installed */
-	linked_list_t *used_by;
+	/** mappings linked by their next pointer, head installed */
+	kernel_libnl_policy_mapping_t *used_by;
+
+	/** number of mappings */
+	u_int count;
 
 	/** reqid of the installed mapping */
 	uint32_t reqid;
@@ -367,12 +370,11 @@ static void entry_destroy(private_kernel_libnl_policy_store_t *this,
 	}
 	kernel_libnl_policy_mapping_t *mapping;
 
-	while (entry->used_by->remove_first(entry->used_by,
-										(void**)&mapping) == SUCCESS)
+	while ((mapping = entry->used_by))
 	{
+		entry->used_by = mapping->next;
 		stored_mapping_destroy(this, mapping);
 	}
-	entry->used_by->destroy(entry->used_by);
 	DESTROY_IF(entry->key.label);
 	free(entry);
 }
@@ -427,7 +429,7 @@ METHOD(kernel_libnl_policy_store_t, add, void,
 {
 	kernel_libnl_policy_entry_t *entry;
 	kernel_libnl_policy_mapping_t *current;
-	enumerator_t *enumerator;
+	kernel_libnl_policy_mapping_t **pos;
 	bool found = FALSE, head = TRUE;
 
 	*change = (kernel_libnl_policy_change_t){};
@@ -445,7 +447,6 @@ METHOD(kernel_libnl_policy_store_t, add, void,
 	{
 		INIT(entry,
 			.key = *key,
-			.used_by = linked_list_create(),
 			.reqid = mapping->sa.reqid,
 			.working = TRUE,
 		);
@@ -453,9 +454,9 @@ METHOD(kernel_libnl_policy_store_t, add, void,
 		this->policies->put(this->policies, &entry->key, entry);
 	}
 
-	enumerator = entry->used_by->create_enumerator(entry->used_by);
-	while (enumerator->enumerate(enumerator, &current))
+	for (pos = &entry->used_by; *pos; pos = &(*pos)->next)
 	{
+		current = *pos;
 		if (mapping_before(mapping, current))
 		{
 			break;
@@ -466,11 +467,12 @@ METHOD(kernel_libnl_policy_store_t, add, void,
 			head = FALSE;
 		}
 	}
-	entry->used_by->insert_before(entry->used_by, enumerator, mapping);
-	enumerator->destroy(enumerator);
+	mapping->next = *pos;
+	*pos = mapping;
+	entry->count++;
 
 	change->entry = entry;
-	change->refcount = entry->used_by->get_count(entry->used_by);
+	change->refcount = entry->count;
 	if (!head)
 	{
 		change->action = KERNEL_LIBNL_POLICY_KEEP;
@@ -493,7 +495,7 @@ METHOD(kernel_libnl_policy_store_t, del, status_t,
 {
 	kernel_libnl_policy_entry_t *entry;
 	kernel_libnl_policy_mapping_t *current;
-	enumerator_t *enumerator;
+	kernel_libnl_policy_mapping_t **pos;
 	bool installed = TRUE;
 
 	*change = (kernel_libnl_policy_change_t){};
@@ -507,12 +509,13 @@ METHOD(kernel_libnl_policy_store_t, del, status_t,
 	}
 	checkout(this, entry);
 
-	enumerator = entry->used_by->create_enumerator(entry->used_by);
-	while (enumerator->enumerate(enumerator, &current))
+	for (pos = &entry->used_by; *pos; pos = &(*pos)->next)
 	{
+		current = *pos;
 		if (mapping_equals(mapping, current))
 		{
-			entry->used_by->remove_at(entry->used_by, enumerator);
+			*pos = current->next;
+			entry->count--;
 			stored_mapping_destroy(this, current);
 			break;
 		}
@@ -522,10 +525,9 @@ METHOD(kernel_libnl_policy_store_t, del, status_t,
 			installed = FALSE;
 		}
 	}
-	enumerator->destroy(enumerator);
 
 	change->entry = entry;
-	change->refcount = entry->used_by->get_count(entry->used_by);
+	change->refcount = entry->count;
 	if (!change->refcount)
 	{
 		change->action = KERNEL_LIBNL_POLICY_REMOVE;
@@ -537,7 +539,7 @@ METHOD(kernel_libnl_policy_store_t, del, status_t,
 	}
 	else
 	{
-		entry->used_by->get_first(entry->used_by, (void**)&current);
+		current = entry->used_by;
 		update_reqid(entry, current, change);
 		change->action = KERNEL_LIBNL_POLICY_REPLACE;
 		change->mapping = current;
@@ -558,7 +560,7 @@ METHOD(kernel_libnl_policy_store_t, done, void,
 	}
 	this->mutex->lock(this->mutex);
 	if (change->action == KERNEL_LIBNL_POLICY_REMOVE && !entry->waiting &&
-		!entry->used_by->get_count(entry->used_by))
+		!entry->used_by)
 	{	/* nobody else needs it */
 		this->policies->remove(this->policies, &entry->key);
 		entry_destroy(this, entry);
@@ -583,18 +585,49 @@ METHOD(kernel_libnl_policy_store_t, get_count, u_int,
 	return count;
 }
 
+/**
+ * Enumerator over the mappings of a policy
+ */
+typedef struct {
+	/** public interface */
+	enumerator_t public;
+	/** next mapping to return */
+	kernel_libnl_policy_mapping_t *next;
+} mapping_enumerator_t;
+
+METHOD(enumerator_t, enumerate_mappings, bool,
+	mapping_enumerator_t *this, va_list args)
+{
+	kernel_libnl_policy_mapping_t **mapping;
+
+	VA_ARGS_VGET(args, mapping);
+	if (!this->next)
+	{
+		return FALSE;
+	}
+	*mapping = this->next;
+	this->next = this->next->next;
+	return TRUE;
+}
+
 METHOD(kernel_libnl_policy_store_t, create_mapping_enumerator, enumerator_t*,
 	private_kernel_libnl_policy_store_t *this, kernel_libnl_policy_key_t *key)
 {
 	kernel_libnl_policy_entry_t *entry;
-	enumerator_t *enumerator;
+	mapping_enumerator_t *enumerator;
 
 	this->mutex->lock(this->mutex);
 	entry = this->policies->get(this->policies, key);
-	enumerator = entry ? entry->used_by->create_enumerator(entry->used_by)
-					   : enumerator_create_empty();
+	INIT(enumerator,
+		.public = {
+			.enumerate = enumerator_enumerate_default,
+			.venumerate = _enumerate_mappings,
+			.destroy = (void*)free,
+		},
+		.next = entry ? entry->used_by : NULL,
+	);
 	this->mutex->unlock(this->mutex);
-	return enumerator;
+	return &enumerator->public;
 }
 
 METHOD(kernel_libnl_policy_store_t, destroy, void,

@@ -97,6 +97,8 @@ struct kernel_libnl_policy_mapping_t {
 	traffic_selector_t *src_ts;
 	/** destination traffic selector (for routes) */
 	traffic_selector_t *dst_ts;
+	/** next mapping of the same policy (used by the store) */
+	kernel_libnl_policy_mapping_t *next;
 };
 
 /**
