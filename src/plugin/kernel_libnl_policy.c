@@ -894,27 +894,23 @@ METHOD(kernel_libnl_policy_t, add_policy, status_t,
 }
 
 /**
- * Reply handler of GETPOLICY
+ * Reply handler of GETPOLICY: only the use time is needed, read from the
+ * fixed header (length checked).  Not xfrmnl_sp_parse(): libnl-xfrm 3.7
+ * leaks the selector's nl_addrs it builds there (two per call, found by
+ * scripts/memcheck).
  */
 static void query_reply(void *user, struct nlmsghdr *hdr)
 {
 	time_t *use_time = user;
-	struct xfrmnl_sp *sp;
-	unsigned long long bytes, packets, add, use;
+	struct xfrm_userpolicy_info *info;
 
 	if (hdr->nlmsg_type != XFRM_MSG_NEWPOLICY ||
 		hdr->nlmsg_len < NLMSG_LENGTH(sizeof(struct xfrm_userpolicy_info)))
 	{
 		return;
 	}
-	if (xfrmnl_sp_parse(hdr, &sp) == 0)
-	{
-		if (xfrmnl_sp_get_curlifetime(sp, &bytes, &packets, &add, &use) == 0)
-		{
-			*use_time = use;
-		}
-		xfrmnl_sp_put(sp);
-	}
+	info = NLMSG_DATA(hdr);
+	*use_time = info->curlft.use_time;
 }
 
 METHOD(kernel_libnl_policy_t, query_policy, status_t,
