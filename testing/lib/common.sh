@@ -22,6 +22,9 @@ fi
 KL_PLUGIN_NAME=${KL_PLUGIN_NAME:-kernel-libnl}
 IPSEC_PLUGINDIR=${KL_IPSEC_PLUGINDIR:-/usr/lib/ipsec/plugins}
 CHARON=${KL_CHARON:-/usr/lib/ipsec/charon}
+# --memcheck: the ASan runtime preloaded into charon (gcc 12's; charon itself
+# is not instrumented)
+KL_ASAN_RUNTIME=${KL_ASAN_RUNTIME:-/usr/lib/x86_64-linux-gnu/libasan.so.8}
 # prefix of every network namespace we create (hosts are named like in
 # strongSwan's testing environment: moon, sun, alice, ...)
 NS_PREFIX=${KL_NS_PREFIX:-}

@@ -199,6 +199,9 @@ scenario_run() {
 	# teardown: stop charons, check for leftovers, delete the namespaces
 	charon_stop ${ipsec[@]+"${ipsec[@]}"} || fail "charon shutdown: $REPLY"
 	verbose "charons stopped"
+	for hst in ${libnl[@]+"${libnl[@]}"}; do
+		memcheck_check "$hst" || fail "memcheck on $hst: $REPLY"
+	done
 	topo_leftovers "$WORK/topology" || fail "leftovers after posttest: $REPLY"
 	topo_down "$WORK/topology" || fail "teardown: $REPLY"
 	verbose "topology down"
