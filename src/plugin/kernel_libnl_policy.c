@@ -840,7 +840,10 @@ METHOD(kernel_libnl_policy_t, add_policy, status_t,
 	format_mark(markstr, sizeof(markstr), id->mark);
 	format_label(labelstr, sizeof(labelstr), id->label);
 	make_key(id, &key);
-	mapping = make_mapping(this, &key, id, data, id->dir == POLICY_OUT);
+	/* the traffic selectors are kept for routes only (OUT policies, and only
+	 * if routes are installed at all: install_routes is never reloaded) */
+	mapping = make_mapping(this, &key, id, data,
+						   id->dir == POLICY_OUT && this->install_routes);
 
 	this->store->add(this->store, &key, mapping, &change);
 	if (change.action != KERNEL_LIBNL_POLICY_INSTALL)
