@@ -36,6 +36,14 @@ struct private_kernel_libnl_registry_t {
 	hashtable_t *sas;
 
 	/**
+	 * Destination addresses of the records, shared between them (the
+	 * inbound SAs of all CHILD_SAs go to the same local address):
+	 * shared_host_t by host_t, compared with equals() (family, address and
+	 * port), so a shared host is identical to the clone it replaces
+	 */
+	hashtable_t *hosts;
+
+	/**
 	 * Protects sas
 	 */
 	mutex_t *mutex;
@@ -65,9 +73,89 @@ static bool equals_record(kernel_libnl_sa_record_t *a,
 /**
  * Destroy a record
  */
+/**
+ * Destroy a copy of a record
+ */
 static void record_destroy(kernel_libnl_sa_record_t *r)
 {
 	r->dst->destroy(r->dst);
+	free(r);
+}
+
+/**
+ * A destination host shared by records
+ */
+typedef struct {
+	/** the host */
+	host_t *host;
+	/** number of records using it */
+	u_int refs;
+} shared_host_t;
+
+/**
+ * Hash of a shared host
+ */
+static u_int host_hash(host_t *host)
+{
+	uint16_t port = host->get_port(host);
+	int family = host->get_family(host);
+	u_int hash;
+
+	hash = chunk_hash(host->get_address(host));
+	hash = chunk_hash_inc(chunk_from_thing(port), hash);
+	return chunk_hash_inc(chunk_from_thing(family), hash);
+}
+
+/**
+ * Equality of shared hosts
+ */
+static bool host_equals(host_t *a, host_t *b)
+{
+	return a->equals(a, b);
+}
+
+/**
+ * The shared host equal to the given one, mutex locked
+ */
+static host_t *share_host(private_kernel_libnl_registry_t *this, host_t *host)
+{
+	shared_host_t *shared;
+
+	shared = this->hosts->get(this->hosts, host);
+	if (!shared)
+	{
+		INIT(shared,
+			.host = host->clone(host),
+		);
+		this->hosts->put(this->hosts, shared->host, shared);
+	}
+	shared->refs++;
+	return shared->host;
+}
+
+/**
+ * Release a shared host, mutex locked
+ */
+static void release_host(private_kernel_libnl_registry_t *this, host_t *host)
+{
+	shared_host_t *shared;
+
+	shared = this->hosts->get(this->hosts, host);
+	if (shared && shared->host == host && --shared->refs == 0)
+	{
+		this->hosts->remove(this->hosts, host);
+		host->destroy(host);
+		free(shared);
+	}
+}
+
+/**
+ * Destroy a stored record, mutex locked
+ */
+static void stored_record_destroy(private_kernel_libnl_registry_t *this,
+								  kernel_libnl_sa_record_t *r)
+{
+	release_host(this, r->dst);
 	free(r);
 }
 
@@ -93,16 +181,16 @@ METHOD(kernel_libnl_registry_t, add, void,
 	INIT(r,
 		.proto = proto,
 		.spi = spi,
-		.dst = dst->clone(dst),
 		.mark = mark,
 	);
 	this->mutex->lock(this->mutex);
+	r->dst = share_host(this, dst);
 	old = this->sas->put(this->sas, r, r);
-	this->mutex->unlock(this->mutex);
 	if (old)
 	{
-		record_destroy(old);
+		stored_record_destroy(this, old);
 	}
+	this->mutex->unlock(this->mutex);
 }
 
 METHOD(kernel_libnl_registry_t, remove_, void,
@@ -117,11 +205,11 @@ METHOD(kernel_libnl_registry_t, remove_, void,
 
 	this->mutex->lock(this->mutex);
 	r = this->sas->remove(this->sas, &key);
-	this->mutex->unlock(this->mutex);
 	if (r)
 	{
-		record_destroy(r);
+		stored_record_destroy(this, r);
 	}
+	this->mutex->unlock(this->mutex);
 }
 
 METHOD(kernel_libnl_registry_t, update, void,
@@ -138,15 +226,15 @@ METHOD(kernel_libnl_registry_t, update, void,
 	r = this->sas->remove(this->sas, &key);
 	if (r)
 	{	/* the key changes, so re-insert */
-		r->dst->destroy(r->dst);
-		r->dst = new_dst->clone(new_dst);
+		release_host(this, r->dst);
+		r->dst = share_host(this, new_dst);
 		r = this->sas->put(this->sas, r, r);
+		if (r)
+		{
+			stored_record_destroy(this, r);
+		}
 	}
 	this->mutex->unlock(this->mutex);
-	if (r)
-	{
-		record_destroy(r);
-	}
 }
 
 METHOD(kernel_libnl_registry_t, expired, bool,
@@ -221,7 +309,17 @@ METHOD(kernel_libnl_registry_t, get_count, u_int,
 METHOD(kernel_libnl_registry_t, destroy, void,
 	private_kernel_libnl_registry_t *this)
 {
-	this->sas->destroy_function(this->sas, (void*)record_destroy);
+	kernel_libnl_sa_record_t *r;
+	enumerator_t *enumerator;
+
+	enumerator = this->sas->create_enumerator(this->sas);
+	while (enumerator->enumerate(enumerator, NULL, &r))
+	{
+		stored_record_destroy(this, r);
+	}
+	enumerator->destroy(enumerator);
+	this->sas->destroy(this->sas);
+	this->hosts->destroy(this->hosts);
 	this->mutex->destroy(this->mutex);
 	free(this);
 }
@@ -245,6 +343,8 @@ kernel_libnl_registry_t *kernel_libnl_registry_create()
 		},
 		.sas = hashtable_create((hashtable_hash_t)hash_record,
 								(hashtable_equals_t)equals_record, 128),
+		.hosts = hashtable_create((hashtable_hash_t)host_hash,
+								  (hashtable_equals_t)host_equals, 32),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
 	return &this->public;
