@@ -452,6 +452,85 @@ START_TEST(test_mapping_match)
 }
 END_TEST
 
+/**
+ * Mapping with the given SA addresses
+ */
+static kernel_libnl_policy_mapping_t *mapping_between(char *src, char *dst,
+													  uint16_t port,
+													  uint32_t reqid)
+{
+	kernel_libnl_policy_mapping_t *m;
+
+	m = mapping_of(100, 100, reqid);
+	m->src->destroy(m->src);
+	m->dst->destroy(m->dst);
+	m->src = host_create_from_string(src, port);
+	m->dst = host_create_from_string(dst, port);
+	return m;
+}
+
+/**
+ * The head mapping of a policy
+ */
+static kernel_libnl_policy_mapping_t *head_of(kernel_libnl_policy_key_t *key)
+{
+	kernel_libnl_policy_mapping_t *m = NULL;
+	enumerator_t *enumerator;
+
+	enumerator = store->create_mapping_enumerator(store, key);
+	ck_assert(enumerator->enumerate(enumerator, &m));
+	enumerator->destroy(enumerator);
+	return m;
+}
+
+START_TEST(test_shared_hosts)
+{
+	kernel_libnl_policy_key_t out = key_of("10.1.0.0/16", "10.2.0.0/16",
+										   POLICY_OUT),
+							  in = key_of("10.2.0.0/16", "10.1.0.0/16",
+										  POLICY_IN),
+							  fwd = in, other = key_of("10.3.0.0/16",
+										"10.1.0.0/16", POLICY_IN);
+	kernel_libnl_policy_mapping_t *m_out, *m_in, *m_fwd, *m_other, *m;
+	kernel_libnl_policy_change_t change;
+	host_t *peer;
+
+	fwd.dir = POLICY_FWD;
+	add(&out, mapping_between("192.0.2.1", "198.18.0.1", 0, 1), NULL);
+	add(&in, mapping_between("198.18.0.1", "192.0.2.1", 0, 1), NULL);
+	add(&fwd, mapping_between("198.18.0.1", "192.0.2.1", 0, 1), NULL);
+	add(&other, mapping_between("198.18.0.1", "192.0.2.1", 4500, 2), NULL);
+	m_out = head_of(&out);
+	m_in = head_of(&in);
+	m_fwd = head_of(&fwd);
+	m_other = head_of(&other);
+
+	/* the same address is one host, a different port another one */
+	ck_assert(m_out->src == m_in->dst);
+	ck_assert(m_out->dst == m_in->src);
+	ck_assert(m_in->src == m_fwd->src && m_in->dst == m_fwd->dst);
+	ck_assert(m_other->src != m_in->src);
+	ck_assert_int_eq(m_other->src->get_port(m_other->src), 4500);
+	ck_assert_int_eq(m_in->src->get_port(m_in->src), 0);
+
+	/* removing users keeps the host for the others */
+	peer = host_create_from_string("198.18.0.1", 0);
+	m = mapping_between("198.18.0.1", "192.0.2.1", 0, 1);
+	ck_assert_int_eq(store->del(store, &in, m, &change), SUCCESS);
+	ck_assert_int_eq(change.action, KERNEL_LIBNL_POLICY_REMOVE);
+	store->done(store, &change);
+	ck_assert_int_eq(store->del(store, &other, m, &change), SUCCESS);
+	ck_assert_int_eq(change.action, KERNEL_LIBNL_POLICY_KEEP);
+	kernel_libnl_policy_mapping_destroy(m);
+	ck_assert_int_eq(store->get_count(store), 3);
+	ck_assert(m_other == head_of(&other));
+	ck_assert(m_fwd->src->equals(m_fwd->src, peer));
+	ck_assert(m_out->dst->equals(m_out->dst, peer));
+	peer->destroy(peer);
+	/* the rest is freed with the store */
+}
+END_TEST
+
 START_TEST(test_data)
 {
 	kernel_libnl_policy_key_t key = key_of("10.1.0.0/16", "10.2.0.0/16",
@@ -660,6 +739,7 @@ Suite *policy_store_suite_create()
 	tcase_add_test(tc, test_trap_and_child);
 	tcase_add_test(tc, test_mapping_match);
 	tcase_add_test(tc, test_data);
+	tcase_add_test(tc, test_shared_hosts);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("concurrency");

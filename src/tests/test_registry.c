@@ -72,6 +72,73 @@ START_TEST(test_registry_lifecycle)
 }
 END_TEST
 
+/**
+ * Destination of the record with the given SPI, enumerated (a copy's)
+ */
+static bool dst_is(kernel_libnl_registry_t *r, uint32_t spi, char *addr,
+				   uint16_t port)
+{
+	kernel_libnl_sa_record_t *rec;
+	enumerator_t *enumerator;
+	host_t *expected;
+	bool found = FALSE;
+
+	expected = host_create_from_string(addr, port);
+	enumerator = r->create_enumerator(r);
+	while (enumerator->enumerate(enumerator, &rec))
+	{
+		if (rec->spi == spi)
+		{
+			found = rec->dst->equals(rec->dst, expected);
+		}
+	}
+	enumerator->destroy(enumerator);
+	expected->destroy(expected);
+	return found;
+}
+
+START_TEST(test_registry_shared_dst)
+{
+	kernel_libnl_registry_t *r;
+	host_t *a, *a2, *b;
+	mark_t mark = {};
+
+	r = kernel_libnl_registry_create();
+	a = host_create_from_string("192.0.2.1", 0);
+	a2 = host_create_from_string("192.0.2.1", 4500);
+	b = host_create_from_string("192.0.2.2", 0);
+
+	/* records to the same address share it, a port keeps them apart */
+	r->add(r, IPPROTO_ESP, htonl(1), a, mark);
+	r->add(r, IPPROTO_ESP, htonl(2), a, mark);
+	r->add(r, IPPROTO_ESP, htonl(3), a2, mark);
+	/* the caller's hosts are not kept */
+	a->set_port(a, 1234);
+	ck_assert(dst_is(r, htonl(1), "192.0.2.1", 0));
+	ck_assert(dst_is(r, htonl(3), "192.0.2.1", 4500));
+
+	/* the last user of an address frees it, the others keep theirs */
+	r->remove(r, IPPROTO_ESP, htonl(1), a);
+	ck_assert(dst_is(r, htonl(2), "192.0.2.1", 0));
+	r->update(r, IPPROTO_ESP, htonl(2), a, b);
+	ck_assert(dst_is(r, htonl(2), "192.0.2.2", 0));
+	ck_assert(dst_is(r, htonl(3), "192.0.2.1", 4500));
+	/* update to the same address, and re-adding replaces */
+	r->update(r, IPPROTO_ESP, htonl(2), b, b);
+	r->add(r, IPPROTO_ESP, htonl(2), b, mark);
+	ck_assert_int_eq(r->get_count(r), 2);
+	ck_assert(dst_is(r, htonl(2), "192.0.2.2", 0));
+	r->remove(r, IPPROTO_ESP, htonl(2), b);
+	ck_assert_int_eq(r->get_count(r), 1);
+
+	a->destroy(a);
+	a2->destroy(a2);
+	b->destroy(b);
+	/* the remaining record's host is freed with the registry */
+	r->destroy(r);
+}
+END_TEST
+
 Suite *registry_suite_create()
 {
 	Suite *s;
@@ -80,6 +147,7 @@ Suite *registry_suite_create()
 	s = suite_create("registry");
 	tc = tcase_create("lifecycle");
 	tcase_add_test(tc, test_registry_lifecycle);
+	tcase_add_test(tc, test_registry_shared_dst);
 	suite_add_tcase(s, tc);
 	return s;
 }
