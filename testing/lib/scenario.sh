@@ -246,7 +246,9 @@ scenario_body() {
 	verbose "charons up: ${ipsec[*]:-none}"
 
 	run_dat "$SCENARIO_DIR/pretest.dat"
+	snapshot pretest
 	run_dat "$SCENARIO_DIR/evaltest.dat"
+	snapshot evaltest
 	verbose "evaltest done"
 	for hst in ${libnl[@]+"${libnl[@]}"}; do
 		check_owner "$hst" || fail "kernel-libnl ownership check on $hst:"$'\n'"$REPLY"
@@ -258,6 +260,35 @@ scenario_body() {
 		read -r _ </dev/tty || true
 	fi
 	run_dat "$SCENARIO_DIR/posttest.dat"
+}
+
+# snapshot POINT: with KL_SNAPSHOT=1 (testing/run --diff), the normalised
+# `ip -s -d xfrm state` and `ip -d xfrm policy` of every IPsec host in
+# $WORK/hosts/HOST/snap/POINT.{state,policy}: SPIs, reqids, keys, sequence
+# numbers, replay bitmaps, counters, timestamps, policy indexes and jittered
+# soft lifetimes replaced, one line per SA/policy, sorted
+snapshot() {
+	local point=$1 hst d
+	[ "${KL_SNAPSHOT:-0}" = 1 ] || return 0
+	for hst in ${ipsec[@]+"${ipsec[@]}"}; do
+		d=$WORK/hosts/$hst/snap
+		mkdir -p "$d"
+		h "$hst" ip -s -d xfrm state 2>&1 | snapshot_normalise >"$d/$point.state"
+		h "$hst" ip -d xfrm policy 2>&1 | snapshot_normalise >"$d/$point.policy"
+	done
+}
+
+snapshot_normalise() {
+	sed -E -e 's/spi 0x[0-9a-f]+(\([0-9]+\))?/spi SPI/g' \
+		-e 's/reqid [0-9]+(\(0x[0-9a-f]+\))?/reqid REQID/g' \
+		-e 's/ 0x[0-9a-f]{16,}( \(| [0-9]+$|$)/ KEY\1/g' \
+		-e 's/seq(-hi)? 0x[0-9a-f]+/seq\1 N/g' -e 's/bitmap 0x[0-9a-f]+/bitmap N/' \
+		-e 's/[0-9]+\(bytes\), [0-9]+\(packets\)/N(bytes), N(packets)/' \
+		-e 's/add [0-9-]+ [0-9:]+ use.*/add T use T/' \
+		-e 's/soft [0-9]+\(sec\)/soft N(sec)/' -e 's/index [0-9]+/index N/g' \
+		-e 's/replay [0-9]+ failed [0-9]+/replay N failed N/' \
+		-e 's/^([[:space:]]+)([0-9a-f]{8} ?)+$/\1BITMAP/' |
+	awk '/^(src|[^[:space:]])/{if(r)print r;r=$0;next}{r=r"|"$0}END{if(r)print r}' | sort
 }
 
 # scenario_result STATUS REASON: apply XFAIL, write $WORK/result
