@@ -13,6 +13,7 @@
  */
 
 #include "kernel_libnl_policy_store.h"
+#include "kernel_libnl_hostpool.h"
 #include "kernel_libnl_selector.h"
 
 #include <collections/hashtable.h>
@@ -42,11 +43,9 @@ struct private_kernel_libnl_policy_store_t {
 
 	/**
 	 * SA addresses of the stored mappings, shared between them (the in, out
-	 * and fwd policies of a CHILD_SA use the same two): shared_host_t by
-	 * host_t, compared with equals() (family, address and port), so a
-	 * shared host is identical to the one it replaces
+	 * and fwd policies of a CHILD_SA use the same two)
 	 */
-	hashtable_t *hosts;
+	kernel_libnl_hostpool_t *hosts;
 
 	/**
 	 * Protects the table and the entries' bookkeeping
@@ -265,84 +264,17 @@ void **kernel_libnl_policy_entry_data(kernel_libnl_policy_entry_t *entry)
 }
 
 /**
- * Hash of a shared host
+ * Replace a host owned by a mapping that gets stored by the shared equal
+ * one, mutex locked
  */
-static u_int host_hash(host_t *host)
+static void share_host(private_kernel_libnl_policy_store_t *this,
+					   host_t **host)
 {
-	uint16_t port = host->get_port(host);
-	int family = host->get_family(host);
-	u_int hash;
+	host_t *shared;
 
-	hash = chunk_hash(host->get_address(host));
-	hash = chunk_hash_inc(chunk_from_thing(port), hash);
-	return chunk_hash_inc(chunk_from_thing(family), hash);
-}
-
-/**
- * Equality of shared hosts
- */
-static bool host_equals(host_t *a, host_t *b)
-{
-	return a->equals(a, b);
-}
-
-/**
- * A host shared by stored mappings
- */
-typedef struct {
-	/** the host */
-	host_t *host;
-	/** number of references by stored mappings */
-	u_int refs;
-} shared_host_t;
-
-/**
- * Replace a host owned by a mapping that gets stored by the shared equal one
- * (the given host is destroyed then), mutex locked
- */
-static host_t *share_host(private_kernel_libnl_policy_store_t *this,
-						  host_t *host)
-{
-	shared_host_t *shared;
-
-	shared = this->hosts->get(this->hosts, host);
-	if (shared)
-	{
-		host->destroy(host);
-	}
-	else
-	{
-		INIT(shared,
-			.host = host,
-		);
-		this->hosts->put(this->hosts, shared->host, shared);
-	}
-	shared->refs++;
-	return shared->host;
-}
-
-/**
- * Release a host of a stored mapping, mutex locked
- */
-static void release_host(private_kernel_libnl_policy_store_t *this,
-						 host_t *host)
-{
-	shared_host_t *shared;
-
-	shared = this->hosts->get(this->hosts, host);
-	if (shared && shared->host == host)
-	{
-		if (--shared->refs == 0)
-		{
-			this->hosts->remove(this->hosts, host);
-			host->destroy(host);
-			free(shared);
-		}
-	}
-	else
-	{	/* not shared (does not happen for stored mappings) */
-		host->destroy(host);
-	}
+	shared = this->hosts->get(this->hosts, *host);
+	(*host)->destroy(*host);
+	*host = shared;
 }
 
 /**
@@ -351,8 +283,8 @@ static void release_host(private_kernel_libnl_policy_store_t *this,
 static void stored_mapping_destroy(private_kernel_libnl_policy_store_t *this,
 								   kernel_libnl_policy_mapping_t *mapping)
 {
-	release_host(this, mapping->src);
-	release_host(this, mapping->dst);
+	this->hosts->put(this->hosts, mapping->src);
+	this->hosts->put(this->hosts, mapping->dst);
 	DESTROY_IF(mapping->src_ts);
 	DESTROY_IF(mapping->dst_ts);
 	free(mapping);
@@ -435,8 +367,8 @@ METHOD(kernel_libnl_policy_store_t, add, void,
 	*change = (kernel_libnl_policy_change_t){};
 
 	this->mutex->lock(this->mutex);
-	mapping->src = share_host(this, mapping->src);
-	mapping->dst = share_host(this, mapping->dst);
+	share_host(this, &mapping->src);
+	share_host(this, &mapping->dst);
 	entry = this->policies->get(this->policies, key);
 	if (entry)
 	{
@@ -668,8 +600,7 @@ kernel_libnl_policy_store_t *kernel_libnl_policy_store_create(
 		},
 		.policies = hashtable_create((hashtable_hash_t)key_hash,
 									 (hashtable_equals_t)key_equals, 32),
-		.hosts = hashtable_create((hashtable_hash_t)host_hash,
-								  (hashtable_equals_t)host_equals, 32),
+		.hosts = kernel_libnl_hostpool_create(),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),
 		.data_destroy = data_destroy,

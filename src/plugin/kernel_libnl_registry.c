@@ -13,6 +13,7 @@
  */
 
 #include "kernel_libnl_registry.h"
+#include "kernel_libnl_hostpool.h"
 
 #include <threading/mutex.h>
 #include <collections/hashtable.h>
@@ -37,11 +38,9 @@ struct private_kernel_libnl_registry_t {
 
 	/**
 	 * Destination addresses of the records, shared between them (the
-	 * inbound SAs of all CHILD_SAs go to the same local address):
-	 * shared_host_t by host_t, compared with equals() (family, address and
-	 * port), so a shared host is identical to the clone it replaces
+	 * inbound SAs of all CHILD_SAs go to the same local address)
 	 */
-	hashtable_t *hosts;
+	kernel_libnl_hostpool_t *hosts;
 
 	/**
 	 * Protects sas
@@ -83,79 +82,12 @@ static void record_destroy(kernel_libnl_sa_record_t *r)
 }
 
 /**
- * A destination host shared by records
- */
-typedef struct {
-	/** the host */
-	host_t *host;
-	/** number of records using it */
-	u_int refs;
-} shared_host_t;
-
-/**
- * Hash of a shared host
- */
-static u_int host_hash(host_t *host)
-{
-	uint16_t port = host->get_port(host);
-	int family = host->get_family(host);
-	u_int hash;
-
-	hash = chunk_hash(host->get_address(host));
-	hash = chunk_hash_inc(chunk_from_thing(port), hash);
-	return chunk_hash_inc(chunk_from_thing(family), hash);
-}
-
-/**
- * Equality of shared hosts
- */
-static bool host_equals(host_t *a, host_t *b)
-{
-	return a->equals(a, b);
-}
-
-/**
- * The shared host equal to the given one, mutex locked
- */
-static host_t *share_host(private_kernel_libnl_registry_t *this, host_t *host)
-{
-	shared_host_t *shared;
-
-	shared = this->hosts->get(this->hosts, host);
-	if (!shared)
-	{
-		INIT(shared,
-			.host = host->clone(host),
-		);
-		this->hosts->put(this->hosts, shared->host, shared);
-	}
-	shared->refs++;
-	return shared->host;
-}
-
-/**
- * Release a shared host, mutex locked
- */
-static void release_host(private_kernel_libnl_registry_t *this, host_t *host)
-{
-	shared_host_t *shared;
-
-	shared = this->hosts->get(this->hosts, host);
-	if (shared && shared->host == host && --shared->refs == 0)
-	{
-		this->hosts->remove(this->hosts, host);
-		host->destroy(host);
-		free(shared);
-	}
-}
-
-/**
  * Destroy a stored record, mutex locked
  */
 static void stored_record_destroy(private_kernel_libnl_registry_t *this,
 								  kernel_libnl_sa_record_t *r)
 {
-	release_host(this, r->dst);
+	this->hosts->put(this->hosts, r->dst);
 	free(r);
 }
 
@@ -184,7 +116,7 @@ METHOD(kernel_libnl_registry_t, add, void,
 		.mark = mark,
 	);
 	this->mutex->lock(this->mutex);
-	r->dst = share_host(this, dst);
+	r->dst = this->hosts->get(this->hosts, dst);
 	old = this->sas->put(this->sas, r, r);
 	if (old)
 	{
@@ -226,8 +158,8 @@ METHOD(kernel_libnl_registry_t, update, void,
 	r = this->sas->remove(this->sas, &key);
 	if (r)
 	{	/* the key changes, so re-insert */
-		release_host(this, r->dst);
-		r->dst = share_host(this, new_dst);
+		this->hosts->put(this->hosts, r->dst);
+		r->dst = this->hosts->get(this->hosts, new_dst);
 		r = this->sas->put(this->sas, r, r);
 		if (r)
 		{
@@ -343,8 +275,7 @@ kernel_libnl_registry_t *kernel_libnl_registry_create()
 		},
 		.sas = hashtable_create((hashtable_hash_t)hash_record,
 								(hashtable_equals_t)equals_record, 128),
-		.hosts = hashtable_create((hashtable_hash_t)host_hash,
-								  (hashtable_equals_t)host_equals, 32),
+		.hosts = kernel_libnl_hostpool_create(),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
 	return &this->public;
