@@ -146,7 +146,9 @@ charon_wrapper() {
 	# the fast one would lose our frames below a libnl allocation
 	opts+=":fast_unwind_on_malloc=0:malloc_context_size=40"
 	opts+=":verify_asan_link_order=0:detect_odr_violation=0:handle_segv=1"
-	opts+=":allocator_may_return_null=1"
+	# abort at once on an error (the normal exit path can hang with charon's
+	# other threads still running)
+	opts+=":allocator_may_return_null=1:abort_on_error=1:disable_coredump=1"
 	printf "env LD_PRELOAD='%s' ASAN_OPTIONS='%s'" "$KL_ASAN_RUNTIME" "$opts"
 }
 

@@ -314,13 +314,17 @@ scenario_result() {
 # scenario_killed NAME WHY: the scenario process had to be killed (timeout,
 # interrupt): clean up after it and write its result
 scenario_killed() {
-	local name=$1 why=$2 reason
+	local name=$1 why=$2 reason f
 	SCENARIO_DIR=$TESTS/$name
 	WORK=$KL_TMP/$name
 	charon_kill_all "$WORK"
 	reason="$why"$'\n'
 	topo_leftovers "$WORK/topology" || reason+="$REPLY"
 	topo_down "$WORK/topology" || reason+="$REPLY"
+	for f in "$WORK"/hosts/*/; do   # only --memcheck hosts have ASan reports
+		f=${f%/}
+		memcheck_check "${f##*/}" || reason+="  memcheck on ${f##*/}: $REPLY"$'\n'
+	done
 	conf_load "$SCENARIO_DIR/test.conf" 2>/dev/null || CONF=()
 	if [ -s "$WORK/commands.log" ]; then
 		indent "$(<"$WORK/commands.log")" 10
