@@ -13,6 +13,7 @@
  */
 
 #include "tests.h"
+#include "fake_socket.h"
 
 #include <errno.h>
 #include <time.h>
@@ -27,49 +28,8 @@
 #include <kernel_libnl_selector.h>
 #include <collections/array.h>
 
-/**
- * Fake request socket recording every request
- */
-typedef struct {
-	kernel_libnl_socket_t public;
-	/** copies of the requests, struct nlmsghdr* */
-	array_t *sent;
-	/** errno to answer the next requests with, 0 terminated */
-	int errors[8];
-	/** reply to send to the callback, or NULL */
-	struct nlmsghdr *reply;
-} fake_socket_t;
-
 static fake_socket_t *fake;
 static kernel_libnl_policy_t *policy;
-
-static status_t fake_request(kernel_libnl_socket_t *public, struct nl_msg *msg,
-							 kernel_libnl_reply_cb_t cb, void *user,
-							 kernel_libnl_error_t *err)
-{
-	struct nlmsghdr *hdr = nlmsg_hdr(msg);
-	int error;
-
-	array_insert(fake->sent, ARRAY_TAIL, chunk_clone(
-				 chunk_create((u_char*)hdr, hdr->nlmsg_len)).ptr);
-	kernel_libnl_msg_free(msg);
-	error = fake->errors[0];
-	memmove(&fake->errors[0], &fake->errors[1],
-			sizeof(fake->errors) - sizeof(fake->errors[0]));
-	if (err)
-	{
-		*err = (kernel_libnl_error_t){ .error = error };
-	}
-	if (!error && cb && fake->reply)
-	{
-		cb(user, fake->reply);
-	}
-	return kernel_libnl_status(error);
-}
-
-static void fake_destroy(kernel_libnl_socket_t *public)
-{
-}
 
 static u_int sent_count()
 {
@@ -78,32 +38,21 @@ static u_int sent_count()
 
 static struct nlmsghdr *sent(int i)
 {
-	struct nlmsghdr *hdr = NULL;
-
-	ck_assert(array_get(fake->sent, i, &hdr));
-	return hdr;
+	return fake_socket_sent(fake, i);
 }
 
 static void setup()
 {
 	/* the plugin logs through charon's bus (daemon.h's DBG macros) */
 	ck_assert(libcharon_init());
-	INIT(fake,
-		.public = {
-			.request = fake_request,
-			.destroy = fake_destroy,
-		},
-		.sent = array_create(0, 0),
-	);
+	fake = fake_socket_create();
 	policy = kernel_libnl_policy_create(&fake->public);
 }
 
 static void teardown()
 {
 	policy->destroy(policy);
-	array_destroy_function(fake->sent, (void*)free, NULL);
-	free(fake->reply);
-	free(fake);
+	fake_socket_destroy(fake);
 	libcharon_deinit();
 }
 
@@ -496,8 +445,7 @@ START_TEST(test_query)
 	r.id.mark = (mark_t){ .value = 1, .mask = 0xffffffff };
 	r.id.if_id = 9;
 	reply.info.curlft.use_time = time(NULL) - 10;
-	fake->reply = malloc(sizeof(reply));
-	memcpy(fake->reply, &reply, sizeof(reply));
+	fake_socket_reply(fake, &reply.hdr);
 	ck_assert_int_eq(policy->query_policy(policy, &r.id, &query, &use_time),
 					 SUCCESS);
 	now = time_monotonic(NULL);
@@ -712,8 +660,7 @@ START_TEST(test_spdh_thresh)
 			"%s.plugins.kernel-libnl.spdh_thresh.ipv4.lbits", 24, lib->ns);
 	lib->settings->set_int(lib->settings,
 			"%s.plugins.kernel-libnl.spdh_thresh.ipv6.rbits", 128, lib->ns);
-	fake->reply = malloc(sizeof(reply));
-	memcpy(fake->reply, &reply, sizeof(reply));
+	fake_socket_reply(fake, &reply.hdr);
 	policy = kernel_libnl_policy_create(&fake->public);
 	/* IPv4: GET, then SET 24/32 (rbits as the kernel has it); IPv6: GET only,
 	 * 128/128 is what the kernel has */

@@ -14,6 +14,7 @@
 
 #define _GNU_SOURCE
 #include "tests.h"
+#include "fake_socket.h"
 
 #include <kernel_libnl_sa.h>
 #include <kernel_libnl_xattr.h>
@@ -878,85 +879,42 @@ START_TEST(test_acquire_seq)
 }
 END_TEST
 
-/**
- * Fake request socket recording every request
- */
-typedef struct {
-	kernel_libnl_socket_t public;
-	/** copies of the requests, struct nlmsghdr* */
-	array_t *sent;
-	/** errno to answer the next requests with, 0 terminated */
-	int errors[8];
-	/** reply to GETSA/ALLOCSPI requests, or NULL */
-	struct nl_msg *reply;
-} fake_socket_t;
-
 static fake_socket_t *fake;
 static kernel_libnl_registry_t *registry;
 static kernel_libnl_sa_t *sas;
 
-static status_t fake_request(kernel_libnl_socket_t *public, struct nl_msg *msg,
-							 kernel_libnl_reply_cb_t cb, void *user,
-							 kernel_libnl_error_t *err)
+/**
+ * Let the fake answer GETSA/ALLOCSPI with a copy of msg (freed)
+ */
+static void set_reply(struct nl_msg *msg)
 {
-	struct nlmsghdr *hdr = nlmsg_hdr(msg);
-	int error, type = hdr->nlmsg_type;
-
-	array_insert(fake->sent, ARRAY_TAIL, chunk_clone(
-				 chunk_create((u_char*)hdr, hdr->nlmsg_len)).ptr);
+	fake_socket_reply(fake, nlmsg_hdr(msg));
 	kernel_libnl_msg_free(msg);
-	error = fake->errors[0];
-	memmove(&fake->errors[0], &fake->errors[1],
-			sizeof(fake->errors) - sizeof(fake->errors[0]));
-	if (err)
-	{
-		*err = (kernel_libnl_error_t){ .error = error };
-	}
-	if (!error && cb && fake->reply &&
-		(type == XFRM_MSG_GETSA || type == XFRM_MSG_ALLOCSPI))
-	{
-		cb(user, nlmsg_hdr(fake->reply));
-	}
-	return kernel_libnl_status(error);
-}
-
-static void fake_destroy(kernel_libnl_socket_t *public)
-{
 }
 
 static void fake_setup()
 {
 	setup();
-	INIT(fake,
-		.public = {
-			.request = fake_request,
-			.destroy = fake_destroy,
-		},
-		.sent = array_create(0, 0),
-	);
+	fake = fake_socket_create();
+	fake->reply_to[0] = XFRM_MSG_GETSA;
+	fake->reply_to[1] = XFRM_MSG_ALLOCSPI;
 	registry = kernel_libnl_registry_create();
 	sas = kernel_libnl_sa_create(&fake->public, registry);
 	/* forget the feature probes */
-	array_destroy_function(fake->sent, (void*)free, NULL);
-	fake->sent = array_create(0, 0);
+	fake_socket_forget(fake);
 }
 
 static void fake_teardown()
 {
 	sas->destroy(sas);
 	registry->destroy(registry);
-	array_destroy_function(fake->sent, (void*)free, NULL);
-	kernel_libnl_msg_free(fake->reply);
-	free(fake);
+	fake_socket_destroy(fake);
 	teardown();
 }
 
 static struct nlmsghdr *sent(int i)
 {
-	struct nlmsghdr *hdr = NULL;
-
-	ck_assert(array_get(fake->sent, i, &hdr));
-	return hdr;
+	return fake_socket_sent(fake, i);
 }
 
 static void assert_sent(int count, ...)
@@ -1039,7 +997,7 @@ START_TEST(test_fake_query)
 	time_t use;
 
 	id.mark = (mark_t){ .value = 0, .mask = 0xff };
-	fake->reply = build_reply(0, FALSE);
+	set_reply(build_reply(0, FALSE));
 	ck_assert_int_eq(sas->query_sa(sas, &id, &query, &bytes, &packets, &use),
 					 SUCCESS);
 	ck_assert(bytes == 123456);
@@ -1068,7 +1026,7 @@ START_TEST(test_fake_update_ports)
 	new_src = host_create_from_string("192.0.2.1", 1234);
 	data.new_src = new_src;
 	data.new_dst = dst;
-	fake->reply = build_reply(0, TRUE);
+	set_reply(build_reply(0, TRUE));
 	ck_assert_int_eq(sas->update_sa(sas, &id, &data), SUCCESS);
 	assert_sent(2, XFRM_MSG_GETSA, XFRM_MSG_UPDSA);
 	new_src->destroy(new_src);
@@ -1090,7 +1048,7 @@ START_TEST(test_fake_update_dst)
 	/* new destination: the new SA first, then the old one deleted */
 	new_dst = host_create_from_string("192.0.2.20", 4500);
 	data.new_dst = new_dst;
-	fake->reply = build_reply(0, FALSE);
+	set_reply(build_reply(0, FALSE));
 	ck_assert_int_eq(sas->update_sa(sas, &id, &data), SUCCESS);
 	assert_sent(4, XFRM_MSG_NEWSA, XFRM_MSG_GETSA, XFRM_MSG_NEWSA,
 				XFRM_MSG_DELSA);
@@ -1118,7 +1076,7 @@ START_TEST(test_fake_update_src_restore)
 
 	new_src = host_create_from_string("192.0.2.30", 4500);
 	data.new_src = new_src;
-	fake->reply = build_reply(0, FALSE);
+	set_reply(build_reply(0, FALSE));
 
 	/* same SA ID: delete, then add */
 	ck_assert_int_eq(sas->update_sa(sas, &id, &data), SUCCESS);
@@ -1127,8 +1085,7 @@ START_TEST(test_fake_update_src_restore)
 					4));
 
 	/* the kernel refuses the new SA: the old one is reinstalled */
-	array_destroy_function(fake->sent, (void*)free, NULL);
-	fake->sent = array_create(0, 0);
+	fake_socket_forget(fake);
 	fake->errors[2] = EINVAL;
 	ck_assert_int_eq(sas->update_sa(sas, &id, &data), FAILED);
 	assert_sent(4, XFRM_MSG_GETSA, XFRM_MSG_DELSA, XFRM_MSG_NEWSA,
@@ -1149,8 +1106,8 @@ START_TEST(test_fake_spi)
 	uint32_t spi;
 	uint16_t cpi;
 
-	fake->reply = kernel_libnl_msg_alloc(XFRM_MSG_NEWSA, 0, &info,
-										 sizeof(info));
+	set_reply(kernel_libnl_msg_alloc(XFRM_MSG_NEWSA, 0, &info,
+										 sizeof(info)));
 	ck_assert_int_eq(sas->get_spi(sas, src, dst, IPPROTO_ESP, &spi), SUCCESS);
 	ck_assert_int_eq(spi, htonl(0xc0001234));
 	ck_assert_int_eq(sas->get_cpi(sas, src, dst, &cpi), SUCCESS);
