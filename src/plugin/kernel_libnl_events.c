@@ -14,12 +14,16 @@
 
 #include "kernel_libnl_events.h"
 #include "kernel_libnl_selector.h"
+#include "kernel_libnl_pace.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <linux/xfrm.h>
 #include <netlink/socket.h>
 
@@ -32,6 +36,11 @@
 /* per-CPU SAs (Linux 6.13); older UAPI headers lack it */
 #ifndef XFRMA_SA_PCPU
 #define XFRMA_SA_PCPU 35
+#endif
+
+/* socket memory info incl. drops (Linux 4.12) */
+#ifndef SO_MEMINFO
+#define SO_MEMINFO 55
 #endif
 
 /** highest attribute type we look at */
@@ -52,7 +61,10 @@
  * memory in use, nothing is allocated up front).  Scaling with
  * receive_buffer_size keeps a deliberately small setting small.  Overflows
  * remain possible and are detected: NETLINK_NO_ENOBUFS is deliberately not
- * set, an ENOBUFS triggers a resync.
+ * set, an ENOBUFS triggers a resync.  ENOBUFS alone is not enough: after an
+ * overflow the kernel marks the socket congested and drops every further
+ * event without reporting it again until the queue has been read empty, so
+ * the socket's drop counter (SO_MEMINFO) is compared as well.
  */
 #define EVENT_RCVBUF_FACTOR 4
 
@@ -113,7 +125,27 @@ struct private_kernel_libnl_events_t {
 	hashtable_t *acquires;
 
 	/**
-	 * Protects stats and acquires
+	 * timerfd that runs paced resyncs, -1 without one
+	 */
+	int timerfd;
+
+	/**
+	 * When to resync
+	 */
+	kernel_libnl_pace_t pace;
+
+	/**
+	 * Whether the kernel reports the event socket's drops (SO_MEMINFO)
+	 */
+	bool have_drops;
+
+	/**
+	 * The event socket's drop count the last resync started at
+	 */
+	uint32_t drops_synced;
+
+	/**
+	 * Protects stats, acquires, pace and drops_synced
 	 */
 	mutex_t *mutex;
 };
@@ -1137,6 +1169,144 @@ METHOD(kernel_libnl_events_t, resync, bool,
  * --------------------------------------------------------------------------
  */
 
+/**
+ * Monotonic time in ms
+ */
+static uint64_t now_ms()
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/**
+ * Read how many events the kernel dropped on the event socket
+ */
+static bool read_drops(int fd, uint32_t *drops)
+{
+	uint32_t mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mem);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0 ||
+		len <= SK_MEMINFO_DROPS * sizeof(mem[0]))
+	{
+		return FALSE;
+	}
+	*drops = mem[SK_MEMINFO_DROPS];
+	return TRUE;
+}
+
+/**
+ * Arm the resync timer, this->mutex held
+ */
+static void arm_timer(private_kernel_libnl_events_t *this, int64_t ms)
+{
+	struct itimerspec its = {
+		.it_value = {
+			.tv_sec = ms / 1000,
+			/* zero would disarm it */
+			.tv_nsec = max((ms % 1000) * 1000000, 1),
+		},
+	};
+
+	if (timerfd_settime(this->timerfd, 0, &its, NULL) < 0)
+	{
+		DBG1(DBG_KNL, "kernel-libnl: unable to arm the event resync timer: "
+			 "%s", strerror(errno));
+	}
+}
+
+/**
+ * Events were lost: have a resync run (paced) by the timer, so the event
+ * socket is read on while the SAD is dumped
+ */
+static void request_resync(private_kernel_libnl_events_t *this)
+{
+	int64_t ms;
+
+	if (this->timerfd < 0)
+	{
+		resync(this);
+		return;
+	}
+	this->mutex->lock(this->mutex);
+	ms = kernel_libnl_pace_request(&this->pace, now_ms());
+	if (ms >= 0)
+	{
+		arm_timer(this, ms);
+	}
+	this->mutex->unlock(this->mutex);
+}
+
+CALLBACK(resync_timer, bool,
+	private_kernel_libnl_events_t *this, int fd, watcher_event_t event)
+{
+	uint64_t expirations;
+	uint32_t drops;
+	bool have_drops, ok;
+	int64_t ms;
+
+	if (read(fd, &expirations, sizeof(expirations)) != sizeof(expirations))
+	{	/* not (yet) expired */
+		return TRUE;
+	}
+	have_drops = this->have_drops &&
+				 read_drops(nl_socket_get_fd(this->sk), &drops);
+	this->mutex->lock(this->mutex);
+	kernel_libnl_pace_start(&this->pace, now_ms());
+	if (have_drops)
+	{	/* what is dropped from now on may follow the SA in the dump */
+		this->drops_synced = drops;
+	}
+	this->mutex->unlock(this->mutex);
+
+	ok = resync(this);
+
+	this->mutex->lock(this->mutex);
+	if (!ok)
+	{
+		this->stats.resync_failures++;
+	}
+	ms = kernel_libnl_pace_done(&this->pace, now_ms(), ok);
+	if (ms >= 0)
+	{
+		if (!ok)
+		{
+			DBG1(DBG_KNL, "kernel-libnl: retrying the event resync in %lld "
+				 "ms", (long long)ms);
+		}
+		arm_timer(this, ms);
+	}
+	this->mutex->unlock(this->mutex);
+	return TRUE;
+}
+
+/**
+ * Whether the kernel dropped events since the last resync started without
+ * telling us (congested socket, see EVENT_RCVBUF_FACTOR)
+ */
+static bool silently_dropped(private_kernel_libnl_events_t *this, int fd)
+{
+	uint32_t drops;
+	bool dropped;
+
+	if (!this->have_drops || !read_drops(fd, &drops))
+	{
+		return FALSE;
+	}
+	this->mutex->lock(this->mutex);
+	dropped = drops != this->drops_synced;
+	this->mutex->unlock(this->mutex);
+	if (dropped)
+	{
+		DBG1(DBG_KNL, "kernel-libnl: XFRM event socket dropped events "
+			 "(%u in total), resynchronizing", drops);
+		count(this, &this->stats.overflows, 1);
+	}
+	return dropped;
+}
+
 CALLBACK(receive_events, bool,
 	private_kernel_libnl_events_t *this, int fd, watcher_event_t event)
 {
@@ -1169,9 +1339,9 @@ CALLBACK(receive_events, bool,
 		process(this, buf, len, pid);
 		kernel_libnl_recv_free(buf, len);
 	}
-	if (overflow)
-	{	/* once per batch: overflows during a storm cost one dump each */
-		resync(this);
+	if (overflow || silently_dropped(this, fd))
+	{	/* paced: during a storm every dump would be followed by the next */
+		request_resync(this);
 	}
 	return TRUE;
 }
@@ -1191,8 +1361,16 @@ METHOD(kernel_libnl_events_t, destroy, void,
 	time_t *when;
 
 	if (this->sk)
-	{
+	{	/* first, it arms the timer */
 		lib->watcher->remove(lib->watcher, nl_socket_get_fd(this->sk));
+	}
+	if (this->timerfd >= 0)
+	{	/* waits for a running resync, which reads the socket's drops */
+		lib->watcher->remove(lib->watcher, this->timerfd);
+		close(this->timerfd);
+	}
+	if (this->sk)
+	{
 		nl_socket_free(this->sk);
 	}
 	enumerator = this->acquires->create_enumerator(this->acquires);
@@ -1265,6 +1443,7 @@ kernel_libnl_events_t *kernel_libnl_events_create_sink(
 		.acquires = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr,
 									 32),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+		.timerfd = -1,
 	);
 	if (!this->sink)
 	{
@@ -1313,6 +1492,19 @@ kernel_libnl_events_t *kernel_libnl_events_create(kernel_libnl_socket_t *socket,
 			 nl_geterror(err));
 		destroy(this);
 		return NULL;
+	}
+	this->have_drops = read_drops(nl_socket_get_fd(this->sk),
+								  &this->drops_synced);
+	this->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (this->timerfd < 0)
+	{	/* resyncs then run right away in the receive callback */
+		DBG1(DBG_KNL, "kernel-libnl: unable to create the event resync "
+			 "timer: %s", strerror(errno));
+	}
+	else
+	{
+		lib->watcher->add(lib->watcher, this->timerfd, WATCHER_READ,
+						  resync_timer, this);
 	}
 	lib->watcher->add(lib->watcher, nl_socket_get_fd(this->sk), WATCHER_READ,
 					  receive_events, this);

@@ -89,6 +89,8 @@ struct kernel_libnl_events_stats_t {
 	u_int resync_hard;
 	/** acquires recovered by resyncs */
 	u_int resync_acquires;
+	/** resyncs whose SAD dump failed (each is retried) */
+	u_int resync_failures;
 };
 
 /**

@@ -30,6 +30,7 @@ static Suite *(*suites[])() = {
 	policy_suite_create,
 	events_suite_create,
 	spdh_suite_create,
+	pace_suite_create,
 };
 
 int main(int argc, char *argv[])

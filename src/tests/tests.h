@@ -34,6 +34,7 @@ Suite *policy_store_suite_create();
 Suite *policy_suite_create();
 Suite *events_suite_create();
 Suite *spdh_suite_create();
+Suite *pace_suite_create();
 
 /**
  * If set, called by the free() that test_msg.c interposes for every block
