@@ -177,6 +177,12 @@ scenario_run() {
 		2) scenario_result FAIL "$REPLY"; return ;;
 		*) scenario_result SKIP "$REPLY"; return ;;
 	esac
+	if [ -n "${CONF[KERNEL_LIBNL_ONLY]:-}" ] &&
+	   [ "${KL_FORCE_BACKEND:-}" = kernel-netlink ]; then
+		# --diff's kernel-netlink run: it checks what only kernel-libnl does
+		scenario_result SKIP "kernel-libnl only: ${CONF[KERNEL_LIBNL_ONLY]}"
+		return
+	fi
 	for hst in ${CONF[IPSECHOSTS]:-}; do
 		if [[ " ${TOPO_HOSTS[*]} " != *" $hst "* ]]; then
 			scenario_result FAIL "IPSECHOSTS: $hst is not a host of the topology (${TOPO_HOSTS[*]})"
