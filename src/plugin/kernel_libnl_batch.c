@@ -71,8 +71,6 @@ typedef struct {
 	bool retry;
 	/** complete, protected by the mutex */
 	bool done;
-	/** signaled when done or when it is its turn to send */
-	condvar_t *condvar;
 } pending_t;
 
 /**
@@ -114,6 +112,11 @@ struct private_kernel_libnl_batch_t {
 	 * Protects queue, sending and pending_t.done
 	 */
 	mutex_t *mutex;
+
+	/**
+	 * Signals the end of a datagram
+	 */
+	condvar_t *condvar;
 };
 
 /**
@@ -369,10 +372,7 @@ METHOD(kernel_libnl_batch_t, request, status_t,
 		.cb = cb,
 		.user = user,
 		.err = err,
-		/* one per request: wakes exactly the thread concerned */
-		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),
 	};
-	pending_t *next;
 	int i, n;
 
 	this->mutex->lock(this->mutex);
@@ -381,7 +381,7 @@ METHOD(kernel_libnl_batch_t, request, status_t,
 	{
 		if (this->sending)
 		{
-			p.condvar->wait(p.condvar, this->mutex);
+			this->condvar->wait(this->condvar, this->mutex);
 			continue;
 		}
 		/* nobody sends: send ours and whatever else is queued */
@@ -401,18 +401,12 @@ METHOD(kernel_libnl_batch_t, request, status_t,
 			else
 			{
 				batch[i]->done = TRUE;
-				batch[i]->condvar->signal(batch[i]->condvar);
 			}
 		}
 		this->sending = FALSE;
-		/* the oldest waiting request sends next */
-		if (this->queue->get_first(this->queue, (void**)&next) == SUCCESS)
-		{
-			next->condvar->signal(next->condvar);
-		}
+		this->condvar->broadcast(this->condvar);
 	}
 	this->mutex->unlock(this->mutex);
-	p.condvar->destroy(p.condvar);
 	return p.status;
 }
 
@@ -423,6 +417,7 @@ METHOD(kernel_libnl_batch_t, destroy, void,
 	free(this->buf);
 	this->queue->destroy(this->queue);
 	this->mutex->destroy(this->mutex);
+	this->condvar->destroy(this->condvar);
 	free(this);
 }
 
@@ -451,6 +446,7 @@ kernel_libnl_batch_t *kernel_libnl_batch_create(int protocol, int rcvbuf,
 		.buf = malloc(RECV_SLOTS * SLOT_SIZE),
 		.queue = linked_list_create(),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),
 	);
 	return &this->public;
 }
