@@ -13,7 +13,6 @@
  */
 
 #include "kernel_libnl_socket.h"
-#include "kernel_libnl_batch.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -37,6 +36,8 @@
 /** default number of sockets for concurrent requests */
 #define DEFAULT_SOCKETS 8
 
+/** bound on -EBUSY retries, which do not count as retransmissions */
+#define MAX_BUSY_RETRIES 100
 
 /**
  * Receive buffer of a request socket.  The kernel caps its datagrams to
@@ -123,11 +124,6 @@ struct private_kernel_libnl_socket_t {
 	 * Treat EEXIST/ENOENT after a retransmission as success
 	 */
 	bool ignore_retransmit_errors;
-
-	/**
-	 * Combines concurrent requests (not dumps), NULL if disabled
-	 */
-	kernel_libnl_batch_t *batch;
 };
 
 /*
@@ -357,35 +353,6 @@ static bool answers_itself(int protocol, uint16_t type)
 	}
 }
 
-/*
- * Described in header
- */
-bool kernel_libnl_answer(struct nlmsghdr *hdr, int rem, bool reply_ends,
-						 kernel_libnl_reply_cb_t cb, void *user,
-						 kernel_libnl_error_t *err)
-{
-	if (hdr->nlmsg_type == NLMSG_ERROR)
-	{
-		kernel_libnl_parse_error(hdr, rem, err);
-		return TRUE;
-	}
-	if (hdr->nlmsg_type == NLMSG_DONE)
-	{
-		if (hdr->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
-			*(int*)NLMSG_DATA(hdr) < 0)
-		{
-			err->error = -*(int*)NLMSG_DATA(hdr);
-		}
-		return TRUE;
-	}
-	if (cb)
-	{
-		cb(user, hdr);
-	}
-	/* the answer to a query, no ACK follows */
-	return reply_ends && !(hdr->nlmsg_flags & NLM_F_MULTI);
-}
-
 /**
  * Receive the replies to the request with the given sequence number.
  *
@@ -462,8 +429,28 @@ static status_t receive(private_kernel_libnl_socket_t *this,
 			{	/* late answer to a request we gave up on */
 				continue;
 			}
-			if (kernel_libnl_answer(hdr, rem, reply_ends, cb, user, err))
+			if (hdr->nlmsg_type == NLMSG_ERROR)
 			{
+				kernel_libnl_parse_error(hdr, rem, err);
+				done = TRUE;
+				break;
+			}
+			if (hdr->nlmsg_type == NLMSG_DONE)
+			{
+				if (hdr->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
+					*(int*)NLMSG_DATA(hdr) < 0)
+				{
+					err->error = -*(int*)NLMSG_DATA(hdr);
+				}
+				done = TRUE;
+				break;
+			}
+			if (cb)
+			{
+				cb(user, hdr);
+			}
+			if (reply_ends && !(hdr->nlmsg_flags & NLM_F_MULTI))
+			{	/* the answer to a query, no ACK follows */
 				done = TRUE;
 				break;
 			}
@@ -510,6 +497,13 @@ METHOD(kernel_libnl_socket_t, request, status_t,
 	}
 	*err = (kernel_libnl_error_t){};
 
+	pooled = get_socket(this);
+	if (!pooled)
+	{
+		err->error = ENOTCONN;
+		kernel_libnl_msg_free(msg);
+		return FAILED;
+	}
 	hdr = nlmsg_hdr(msg);
 	/* some of libnl's builders (e.g. GETSA, GETAE) take no flags, and the
 	 * kernel only ACKs a message without NLM_F_REQUEST, unprocessed */
@@ -519,24 +513,6 @@ METHOD(kernel_libnl_socket_t, request, status_t,
 	if (!dump && !reply_ends)
 	{
 		hdr->nlmsg_flags |= NLM_F_ACK;
-	}
-	if (this->batch && !dump)
-	{
-		status = this->batch->request(this->batch, hdr, reply_ends, cb, user,
-									  err);
-		if (status == SUCCESS)
-		{
-			status = kernel_libnl_status(err->error);
-		}
-		kernel_libnl_msg_free(msg);
-		return status;
-	}
-	pooled = get_socket(this);
-	if (!pooled)
-	{
-		err->error = ENOTCONN;
-		kernel_libnl_msg_free(msg);
-		return FAILED;
 	}
 	hdr->nlmsg_pid = nl_socket_get_local_port(pooled->sk);
 
@@ -567,7 +543,7 @@ METHOD(kernel_libnl_socket_t, request, status_t,
 			break;
 		}
 		if (status == SUCCESS && err->error == EBUSY &&
-			busy++ < KERNEL_LIBNL_MAX_BUSY)
+			busy++ < MAX_BUSY_RETRIES)
 		{	/* e.g. a dump while the tables are rehashed */
 			continue;
 		}
@@ -593,7 +569,6 @@ METHOD(kernel_libnl_socket_t, request, status_t,
 METHOD(kernel_libnl_socket_t, destroy, void,
 	private_kernel_libnl_socket_t *this)
 {
-	DESTROY_IF(this->batch);
 	this->idle->destroy_function(this->idle, (void*)pooled_destroy);
 	this->mutex->destroy(this->mutex);
 	this->condvar->destroy(this->condvar);
@@ -643,14 +618,5 @@ kernel_libnl_socket_t *kernel_libnl_socket_create(int protocol)
 	}
 	this->count = 1;
 	this->idle->insert_last(this->idle, pooled);
-
-	/* retransmissions after a timeout need a socket per request */
-	if (!this->timeout &&
-		lib->settings->get_bool(lib->settings,
-						"%s.plugins.kernel-libnl.batch_requests", TRUE, lib->ns))
-	{
-		this->batch = kernel_libnl_batch_create(protocol, this->rcvbuf,
-												&this->seq);
-	}
 	return &this->public;
 }

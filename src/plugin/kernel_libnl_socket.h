@@ -18,11 +18,9 @@
  *
  * Request/response layer on libnl sockets.
  *
- * Requests with one answer are combined with those of other threads into one
- * datagram (kernel_libnl_batch.h, answers matched by sequence number).
- * Dumps, and all requests if a timeout is configured, run on a small pool of
- * `nl_sock`s, one request per socket at a time.  No lock is held across a
- * kernel round trip.
+ * Requests run on a small pool of `nl_sock`s, one request per socket at a
+ * time: the kernel answers each socket on its own port, so replies never
+ * have to be demultiplexed and no lock is held across a kernel round trip.
  * Every change is ACKed (NLM_F_ACK), errors carry the kernel's extended ACK
  * text (NETLINK_EXT_ACK; libnl does not parse it), error ACKs never echo the
  * request back (NETLINK_CAP_ACK: requests carry keys), and every request and
@@ -120,24 +118,6 @@ ssize_t kernel_libnl_recv(int fd, void **buf, uint32_t *src_pid, int flags);
  * @param len			its length
  */
 void kernel_libnl_recv_free(void *buf, size_t len);
-
-/**
- * Apply one answer message to the request it answers.
- *
- * @param hdr			answer message
- * @param rem			bytes from hdr to the end of the datagram
- * @param reply_ends	a reply without NLM_F_MULTI ends the request
- * @param cb			reply callback, or NULL
- * @param user			user data passed to cb
- * @param err			receives the error of an NLMSG_ERROR/NLMSG_DONE
- * @return				TRUE if the request is complete
- */
-bool kernel_libnl_answer(struct nlmsghdr *hdr, int rem, bool reply_ends,
-						 kernel_libnl_reply_cb_t cb, void *user,
-						 kernel_libnl_error_t *err);
-
-/** bound on -EBUSY retries of a request, they are not retransmissions */
-#define KERNEL_LIBNL_MAX_BUSY 100
 
 /**
  * Next sequence number of a counter, never 0 (0 is what unsolicited messages
