@@ -18,8 +18,10 @@
 
 #include <errno.h>
 #include <unistd.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 START_TEST(test_seq_skips_zero)
 {
@@ -62,6 +64,105 @@ START_TEST(test_recv_any_size)
 }
 END_TEST
 
+/** requests per thread of the concurrency test */
+#define REQUESTS 300
+/** threads of the concurrency test */
+#define THREADS 8
+
+/**
+ * A thread's view of its requests
+ */
+typedef struct {
+	kernel_libnl_socket_t *socket;
+	u_int replies, errors, wrong;
+} getlink_t;
+
+/**
+ * Reply to RTM_GETLINK: must be the loopback's
+ */
+static void getlink_cb(getlink_t *t, struct nlmsghdr *hdr)
+{
+	struct ifinfomsg *ifi = NLMSG_DATA(hdr);
+
+	if (hdr->nlmsg_type != RTM_NEWLINK || ifi->ifi_index != 1)
+	{
+		t->wrong++;
+	}
+	t->replies++;
+}
+
+/**
+ * Harmless requests anybody may send: RTM_GETLINK of the loopback (reply
+ * and ACK), and of an interface that does not exist (error ACK)
+ */
+static void *getlink_thread(getlink_t *t)
+{
+	kernel_libnl_error_t err;
+	struct ifinfomsg ifi = {
+		.ifi_family = AF_UNSPEC,
+	};
+	struct nl_msg *msg;
+	u_int before;
+	status_t status;
+	int i;
+
+	for (i = 0; i < REQUESTS; i++)
+	{
+		ifi.ifi_index = (i % 3) ? 1 : 0x7ffffff0 - i;
+		msg = kernel_libnl_msg_alloc(RTM_GETLINK, 0, &ifi, sizeof(ifi));
+		before = t->replies;
+		status = t->socket->request(t->socket, msg,
+									(kernel_libnl_reply_cb_t)getlink_cb, t,
+									&err);
+		if (i % 3)
+		{	/* exactly one reply, to this request */
+			if (status != SUCCESS || t->replies != before + 1)
+			{
+				t->wrong++;
+			}
+		}
+		else if (status == FAILED && err.error == ENODEV &&
+				 t->replies == before)
+		{
+			t->errors++;
+		}
+		else
+		{
+			t->wrong++;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * Concurrent requests on one pool, each must get its own answers
+ */
+START_TEST(test_concurrent)
+{
+	kernel_libnl_socket_t *socket;
+	pthread_t threads[THREADS];
+	getlink_t t[THREADS] = {};
+	int i;
+
+	socket = kernel_libnl_socket_create(NETLINK_ROUTE);
+	ck_assert(socket);
+	for (i = 0; i < THREADS; i++)
+	{
+		t[i].socket = socket;
+		ck_assert(pthread_create(&threads[i], NULL, (void*)getlink_thread,
+								 &t[i]) == 0);
+	}
+	for (i = 0; i < THREADS; i++)
+	{
+		pthread_join(threads[i], NULL);
+		ck_assert_int_eq(t[i].wrong, 0);
+		ck_assert_int_eq(t[i].replies, REQUESTS - (REQUESTS + 2) / 3);
+		ck_assert_int_eq(t[i].errors, (REQUESTS + 2) / 3);
+	}
+	socket->destroy(socket);
+}
+END_TEST
+
 Suite *socket_suite_create()
 {
 	Suite *s;
@@ -75,6 +176,11 @@ Suite *socket_suite_create()
 
 	tc = tcase_create("receive");
 	tcase_add_test(tc, test_recv_any_size);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("concurrent requests");
+	tcase_add_test(tc, test_concurrent);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
 	return s;
