@@ -140,12 +140,13 @@ struct private_kernel_libnl_events_t {
 	bool have_drops;
 
 	/**
-	 * The event socket's drop count the last resync started at
+	 * The event socket's drop count when we last looked (a resync started,
+	 * or new drops were noticed and a resync requested)
 	 */
-	uint32_t drops_synced;
+	uint32_t drops_seen;
 
 	/**
-	 * Protects stats, acquires, pace and drops_synced
+	 * Protects stats, acquires, pace and drops_seen
 	 */
 	mutex_t *mutex;
 };
@@ -1257,7 +1258,7 @@ CALLBACK(resync_timer, bool,
 	kernel_libnl_pace_start(&this->pace, now_ms());
 	if (have_drops)
 	{	/* what is dropped from now on may follow the SA in the dump */
-		this->drops_synced = drops;
+		this->drops_seen = drops;
 	}
 	this->mutex->unlock(this->mutex);
 
@@ -1283,27 +1284,23 @@ CALLBACK(resync_timer, bool,
 }
 
 /**
- * Whether the kernel dropped events since the last resync started without
- * telling us (congested socket, see EVENT_RCVBUF_FACTOR)
+ * Whether the kernel dropped events since we last looked, reported by
+ * ENOBUFS or not (congested socket, see EVENT_RCVBUF_FACTOR).  Each drop is
+ * noticed once: a resync that is already pending covers it.
  */
-static bool silently_dropped(private_kernel_libnl_events_t *this, int fd)
+static bool dropped_since(private_kernel_libnl_events_t *this, int fd,
+						  uint32_t *drops)
 {
-	uint32_t drops;
 	bool dropped;
 
-	if (!this->have_drops || !read_drops(fd, &drops))
+	if (!this->have_drops || !read_drops(fd, drops))
 	{
 		return FALSE;
 	}
 	this->mutex->lock(this->mutex);
-	dropped = drops != this->drops_synced;
+	dropped = *drops != this->drops_seen;
+	this->drops_seen = *drops;
 	this->mutex->unlock(this->mutex);
-	if (dropped)
-	{
-		DBG1(DBG_KNL, "kernel-libnl: XFRM event socket dropped events "
-			 "(%u in total), resynchronizing", drops);
-		count(this, &this->stats.overflows, 1);
-	}
 	return dropped;
 }
 
@@ -1311,7 +1308,7 @@ CALLBACK(receive_events, bool,
 	private_kernel_libnl_events_t *this, int fd, watcher_event_t event)
 {
 	bool overflow = FALSE;
-	uint32_t pid;
+	uint32_t pid, drops;
 	ssize_t len;
 	void *buf;
 	int i;
@@ -1339,7 +1336,14 @@ CALLBACK(receive_events, bool,
 		process(this, buf, len, pid);
 		kernel_libnl_recv_free(buf, len);
 	}
-	if (overflow || silently_dropped(this, fd))
+	if (dropped_since(this, fd, &drops) && !overflow)
+	{
+		DBG1(DBG_KNL, "kernel-libnl: XFRM event socket dropped events "
+			 "(%u in total), resynchronizing", drops);
+		count(this, &this->stats.overflows, 1);
+		overflow = TRUE;
+	}
+	if (overflow)
 	{	/* paced: during a storm every dump would be followed by the next */
 		request_resync(this);
 	}
@@ -1494,7 +1498,7 @@ kernel_libnl_events_t *kernel_libnl_events_create(kernel_libnl_socket_t *socket,
 		return NULL;
 	}
 	this->have_drops = read_drops(nl_socket_get_fd(this->sk),
-								  &this->drops_synced);
+								  &this->drops_seen);
 	this->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (this->timerfd < 0)
 	{	/* resyncs then run right away in the receive callback */

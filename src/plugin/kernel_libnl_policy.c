@@ -72,7 +72,7 @@ struct private_kernel_libnl_policy_t {
 	kernel_libnl_policy_store_t *store;
 
 	/**
-	 * Automatic SPD hash thresholds (spdh_thresh.auto)
+	 * SPD hash thresholds (spdh_thresh.*)
 	 */
 	kernel_libnl_spdh_t *spdh;
 
@@ -1203,70 +1203,6 @@ METHOD(kernel_libnl_policy_t, add_port_bypass, bool,
 }
 
 /**
- * Read the current SPD hash thresholds of a family
- */
-static void spdinfo_reply(void *user, struct nlmsghdr *hdr)
-{
-	uint8_t *bits = user;
-
-	if (kernel_libnl_xattr_spdinfo_parse(hdr, bits[0], &bits[1], &bits[2]))
-	{
-		bits[3] = TRUE;
-	}
-}
-
-/**
- * Apply configured SPD hash thresholds of a family
- */
-static void setup_spd_hash_thresh(private_kernel_libnl_policy_t *this,
-								  char *key, int type)
-{
-	kernel_libnl_error_t err;
-	struct nl_msg *msg;
-	uint8_t bits[4] = { type, 0, 0, FALSE }, lbits, rbits;
-	char errstr[256];
-
-	if (!lib->settings->get_str(lib->settings,
-				"%s.plugins.kernel-libnl.spdh_thresh.%s.lbits", NULL, lib->ns,
-				key) &&
-		!lib->settings->get_str(lib->settings,
-				"%s.plugins.kernel-libnl.spdh_thresh.%s.rbits", NULL, lib->ns,
-				key))
-	{	/* not configured, leave the kernel's */
-		return;
-	}
-	msg = kernel_libnl_xattr_spdinfo_get();
-	if (!msg ||
-		this->socket->request(this->socket, msg, spdinfo_reply, bits,
-							  &err) != SUCCESS || !bits[3])
-	{
-		DBG1(DBG_KNL, "getting SPD hash threshold failed");
-		return;
-	}
-	lbits = lib->settings->get_int(lib->settings,
-				"%s.plugins.kernel-libnl.spdh_thresh.%s.lbits", bits[1],
-				lib->ns, key);
-	rbits = lib->settings->get_int(lib->settings,
-				"%s.plugins.kernel-libnl.spdh_thresh.%s.rbits", bits[2],
-				lib->ns, key);
-	if (lbits == bits[1] && rbits == bits[2])
-	{
-		return;
-	}
-	msg = kernel_libnl_xattr_spdinfo_set(type, lbits, rbits);
-	if (!msg ||
-		this->socket->request(this->socket, msg, NULL, NULL, &err) != SUCCESS)
-	{
-		DBG1(DBG_KNL, "setting SPD hash threshold failed%s%s",
-			 msg ? ": " : "",
-			 msg ? kernel_libnl_strerror(&err, errstr, sizeof(errstr)) : "");
-		return;
-	}
-	DBG2(DBG_KNL, "kernel-libnl: SPD hash threshold %s set to %u/%u", key,
-		 lbits, rbits);
-}
-
-/**
  * Destroy the route attached to a policy left at destroy
  */
 static void route_data_destroy(void *data)
@@ -1328,8 +1264,7 @@ kernel_libnl_policy_t *kernel_libnl_policy_create(kernel_libnl_socket_t *socket)
 		this->get_priority = dlsym(RTLD_DEFAULT,
 								   "kernel_netlink_get_priority_custom");
 	}
-	setup_spd_hash_thresh(this, "ipv4", XFRMA_SPD_IPV4_HTHRESH);
-	setup_spd_hash_thresh(this, "ipv6", XFRMA_SPD_IPV6_HTHRESH);
+	/* configured and automatic SPD hash thresholds */
 	this->spdh = kernel_libnl_spdh_create(socket);
 	return &this->public;
 }

@@ -296,12 +296,12 @@ static void stored_mapping_destroy(private_kernel_libnl_policy_store_t *this,
 static void entry_destroy(private_kernel_libnl_policy_store_t *this,
 						  kernel_libnl_policy_entry_t *entry)
 {
+	kernel_libnl_policy_mapping_t *mapping;
+
 	if (entry->data && this->data_destroy)
 	{
 		this->data_destroy(entry->data);
 	}
-	kernel_libnl_policy_mapping_t *mapping;
-
 	while ((mapping = entry->used_by))
 	{
 		entry->used_by = mapping->next;

@@ -70,9 +70,6 @@ static bool equals_record(kernel_libnl_sa_record_t *a,
 }
 
 /**
- * Destroy a record
- */
-/**
  * Destroy a copy of a record
  */
 static void record_destroy(kernel_libnl_sa_record_t *r)

@@ -24,8 +24,10 @@ typedef struct private_kernel_libnl_spdh_t private_kernel_libnl_spdh_t;
  * Thresholds of one family
  */
 typedef struct {
-	/** managed by us */
+	/** lowered automatically (spdh_thresh.auto) */
 	bool enabled;
+	/** lbits/rbits were read from the kernel */
+	bool known;
 	/** XFRMA_SPD_IPV4_HTHRESH or XFRMA_SPD_IPV6_HTHRESH */
 	int type;
 	/** current local threshold */
@@ -98,7 +100,7 @@ bool kernel_libnl_spdh_lower(uint8_t *lbits, uint8_t *rbits,
 }
 
 /**
- * Read the kernel's thresholds of a family
+ * Reply to GETSPDINFO: the thresholds of a family
  */
 static void spdinfo_reply(void *user, struct nlmsghdr *hdr)
 {
@@ -109,8 +111,21 @@ static void spdinfo_reply(void *user, struct nlmsghdr *hdr)
 	{
 		t->lbits = lbits;
 		t->rbits = rbits;
-		t->enabled = TRUE;
+		t->known = TRUE;
 	}
+}
+
+/**
+ * Read the kernel's thresholds of a family
+ */
+static bool read_thresh(private_kernel_libnl_spdh_t *this, thresh_t *t)
+{
+	struct nl_msg *msg;
+
+	t->known = FALSE;
+	msg = kernel_libnl_xattr_spdinfo_get();
+	return msg && this->socket->request(this->socket, msg, spdinfo_reply, t,
+										NULL) == SUCCESS && t->known;
 }
 
 /**
@@ -132,9 +147,6 @@ static bool set_thresh(private_kernel_libnl_spdh_t *this, thresh_t *t,
 			 msg ? kernel_libnl_strerror(&err, errstr, sizeof(errstr)) : "");
 		return FALSE;
 	}
-	DBG1(DBG_KNL, "kernel-libnl: SPD hash threshold %s lowered from %u/%u to "
-		 "%u/%u for installed policies", t->name, t->lbits, t->rbits, lbits,
-		 rbits);
 	t->lbits = lbits;
 	t->rbits = rbits;
 	return TRUE;
@@ -165,9 +177,11 @@ METHOD(kernel_libnl_spdh_t, policy_added, void,
 	this->mutex->lock(this->mutex);
 	lbits = t->lbits;
 	rbits = t->rbits;
-	if (kernel_libnl_spdh_lower(&lbits, &rbits, sel, dir, t->floor))
+	if (kernel_libnl_spdh_lower(&lbits, &rbits, sel, dir, t->floor) &&
+		set_thresh(this, t, lbits, rbits))
 	{
-		set_thresh(this, t, lbits, rbits);
+		DBG1(DBG_KNL, "kernel-libnl: SPD hash threshold %s lowered to %u/%u "
+			 "for installed policies", t->name, lbits, rbits);
 	}
 	this->mutex->unlock(this->mutex);
 }
@@ -180,30 +194,57 @@ METHOD(kernel_libnl_spdh_t, destroy, void,
 }
 
 /**
- * Enable automatic thresholds for a family unless configured explicitly
+ * Whether the thresholds of a family are configured
  */
-static void init_thresh(private_kernel_libnl_spdh_t *this, thresh_t *t)
+static bool configured(thresh_t *t)
 {
-	struct nl_msg *msg;
-
-	if (lib->settings->get_str(lib->settings,
+	return lib->settings->get_str(lib->settings,
 				"%s.plugins.kernel-libnl.spdh_thresh.%s.lbits", NULL, lib->ns,
 				t->name) ||
-		lib->settings->get_str(lib->settings,
+		   lib->settings->get_str(lib->settings,
 				"%s.plugins.kernel-libnl.spdh_thresh.%s.rbits", NULL, lib->ns,
-				t->name))
-	{	/* the configured values win */
+				t->name);
+}
+
+/**
+ * Apply the configured thresholds of a family (a side not configured keeps
+ * the kernel's value)
+ */
+static void apply_configured(private_kernel_libnl_spdh_t *this, thresh_t *t)
+{
+	uint8_t lbits, rbits;
+
+	if (!read_thresh(this, t))
+	{
+		DBG1(DBG_KNL, "getting SPD hash threshold failed");
 		return;
 	}
-	msg = kernel_libnl_xattr_spdinfo_get();
-	if (!msg ||
-		this->socket->request(this->socket, msg, spdinfo_reply, t,
-							  NULL) != SUCCESS || !t->enabled)
+	lbits = lib->settings->get_int(lib->settings,
+				"%s.plugins.kernel-libnl.spdh_thresh.%s.lbits", t->lbits,
+				lib->ns, t->name);
+	rbits = lib->settings->get_int(lib->settings,
+				"%s.plugins.kernel-libnl.spdh_thresh.%s.rbits", t->rbits,
+				lib->ns, t->name);
+	if ((lbits != t->lbits || rbits != t->rbits) &&
+		set_thresh(this, t, lbits, rbits))
+	{
+		DBG2(DBG_KNL, "kernel-libnl: SPD hash threshold %s set to %u/%u",
+			 t->name, lbits, rbits);
+	}
+}
+
+/**
+ * Lower the thresholds of a family automatically from now on
+ */
+static void enable_auto(private_kernel_libnl_spdh_t *this, thresh_t *t)
+{
+	if (!read_thresh(this, t))
 	{
 		DBG1(DBG_KNL, "kernel-libnl: SPD hash thresholds unknown, "
 			 "spdh_thresh.auto disabled for %s", t->name);
-		t->enabled = FALSE;
+		return;
 	}
+	t->enabled = TRUE;
 }
 
 /*
@@ -212,6 +253,9 @@ static void init_thresh(private_kernel_libnl_spdh_t *this, thresh_t *t)
 kernel_libnl_spdh_t *kernel_libnl_spdh_create(kernel_libnl_socket_t *socket)
 {
 	private_kernel_libnl_spdh_t *this;
+	bool auto_thresh;
+	thresh_t *t;
+	int i;
 
 	INIT(this,
 		.public = {
@@ -232,11 +276,21 @@ kernel_libnl_spdh_t *kernel_libnl_spdh_create(kernel_libnl_socket_t *socket)
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
 
-	if (lib->settings->get_bool(lib->settings,
-				"%s.plugins.kernel-libnl.spdh_thresh.auto", FALSE, lib->ns))
+	/* configured thresholds first (as the policies that follow need them),
+	 * spdh_thresh.auto for the families without */
+	auto_thresh = lib->settings->get_bool(lib->settings,
+				"%s.plugins.kernel-libnl.spdh_thresh.auto", FALSE, lib->ns);
+	for (i = 0; i < 2; i++)
 	{
-		init_thresh(this, &this->v4);
-		init_thresh(this, &this->v6);
+		t = i ? &this->v6 : &this->v4;
+		if (configured(t))
+		{
+			apply_configured(this, t);
+		}
+		else if (auto_thresh)
+		{
+			enable_auto(this, t);
+		}
 	}
 	return &this->public;
 }

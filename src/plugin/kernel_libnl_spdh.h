@@ -16,8 +16,9 @@
  * @defgroup kernel_libnl_spdh kernel_libnl_spdh
  * @{ @ingroup kernel_libnl
  *
- * SPD hash thresholds set from the prefixes charon actually installs
- * (spdh_thresh.auto).
+ * SPD hash thresholds: the configured ones (spdh_thresh.ipv4/ipv6.lbits/
+ * rbits) set at start, or, for a family without, set from the prefixes
+ * charon actually installs (spdh_thresh.auto).
  *
  * The kernel hashes a policy only if its local and remote prefixes are at
  * least as long as the thresholds (default /32 and /128), all others go into
@@ -82,9 +83,9 @@ bool kernel_libnl_spdh_lower(uint8_t *lbits, uint8_t *rbits,
 							 uint8_t floor);
 
 /**
- * Create the automatic SPD hash thresholds, enabled by
- * charon.plugins.kernel-libnl.spdh_thresh.auto for every family whose
- * thresholds are not configured explicitly.
+ * Apply the configured SPD hash thresholds and create the automatic ones,
+ * enabled by charon.plugins.kernel-libnl.spdh_thresh.auto for every family
+ * whose thresholds are not configured explicitly.
  *
  * @param socket		request sockets
  * @return				instance (does nothing if disabled)
