@@ -92,11 +92,23 @@ bool kernel_libnl_msg_put(struct nl_msg **msg, int type, size_t len,
 /*
  * Described in header
  */
+void kernel_libnl_msg_init()
+{
+	nlmsg_set_default_size(KL_MSG_DEFAULT_SIZE);
+}
+
+/*
+ * Described in header
+ */
 void kernel_libnl_msg_free(struct nl_msg *msg)
 {
+	struct nlmsghdr *hdr;
+
 	if (msg)
 	{
-		memwipe(nlmsg_hdr(msg), nlmsg_get_max_size(msg));
+		hdr = nlmsg_hdr(msg);
+		memwipe(hdr, min(NLMSG_ALIGN(hdr->nlmsg_len),
+						 nlmsg_get_max_size(msg)));
 		nlmsg_free(msg);
 	}
 }

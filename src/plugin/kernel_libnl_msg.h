@@ -83,8 +83,39 @@ bool kernel_libnl_msg_put(struct nl_msg **msg, int type, size_t len,
 bool kernel_libnl_msg_reserve(struct nl_msg **msg, size_t len);
 
 /**
+ * Size of the messages libnl's xfrmnl_*_build_*() allocate.  libnl's
+ * default is a page, which it zeroes on allocation; with the wipe of the
+ * whole buffer on free that was a third of kernel-libnl's user-space
+ * instructions per CHILD_SA (callgrind on bench/kbench).  What libnl builds
+ * fits: with everything an SA can carry, and ESN bitmaps and labels up to the
+ * limits below, it is less than 768 bytes (test_add_libnl_limits).  Larger
+ * bitmaps and labels are appended raw, and messages grow on demand
+ * (kernel_libnl_msg_reserve()).
+ */
+#define KL_MSG_DEFAULT_SIZE 1024
+
+/**
+ * Largest ESN bitmap (in u32) put into a libnl object, see KL_MSG_DEFAULT_SIZE
+ */
+#define KL_LIBNL_MAX_BMP_LEN 32
+
+/**
+ * Largest security label (bytes) put into a libnl object, see
+ * KL_MSG_DEFAULT_SIZE
+ */
+#define KL_LIBNL_MAX_LABEL 256
+
+/**
+ * Set libnl's default message size to KL_MSG_DEFAULT_SIZE (process-wide;
+ * charon has no other libnl user).
+ */
+void kernel_libnl_msg_init();
+
+/**
  * Wipe and free a message.  This is the only way messages are freed in
- * kernel-libnl, as any of them may carry key material.
+ * kernel-libnl, as any of them may carry key material.  Wipes what was
+ * written (libnl and kernel_libnl_msg_put() write only below nlmsg_len, the
+ * rest is still zero from the allocation).
  *
  * @param msg		message to free, may be NULL
  */

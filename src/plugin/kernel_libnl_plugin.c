@@ -15,6 +15,7 @@
 #include "kernel_libnl_plugin.h"
 #include "kernel_libnl_ipsec.h"
 #include "kernel_libnl_compat.h"
+#include "kernel_libnl_msg.h"
 
 #include <stdio.h>
 
@@ -93,6 +94,8 @@ plugin_t *kernel_libnl_plugin_create()
 		DBG1(DBG_KNL, "kernel-libnl plugin requires CAP_NET_ADMIN capability");
 		return NULL;
 	}
+
+	kernel_libnl_msg_init();
 
 	INIT(this,
 		.public = {

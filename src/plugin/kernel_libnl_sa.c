@@ -206,12 +206,6 @@ static bool set_selector(struct xfrmnl_sa *sa, kernel_ipsec_add_sa_t *data,
 }
 
 /**
- * Largest ESN bitmap (in u32) put into the libnl object: libnl's builders
- * allocate one page and fail beyond it, larger ones are appended raw
- */
-#define MAX_LIBNL_BMP_LEN 256
-
-/**
  * Replay window to install
  */
 static uint32_t get_replay_window(kernel_ipsec_add_sa_t *data,
@@ -325,7 +319,7 @@ static struct xfrmnl_sa *create_sa(kernel_ipsec_sa_id_t *id,
 			uint32_t bmp_len = round_up(replay_window, 32) / 32;
 			unsigned int *bmp;
 
-			if (bmp_len <= MAX_LIBNL_BMP_LEN)
+			if (bmp_len <= KL_LIBNL_MAX_BMP_LEN)
 			{	/* larger ones are appended raw, see add_extras() */
 				bmp = calloc(max(bmp_len, 1), sizeof(*bmp));
 				xfrmnl_sa_set_replay_state_esn(sa, 0, 0, 0, 0, replay_window,
@@ -364,8 +358,9 @@ static struct xfrmnl_sa *create_sa(kernel_ipsec_sa_id_t *id,
 	{
 		xfrmnl_sa_set_mark(sa, id->mark.value, id->mark.mask);
 	}
-	if (data->label)
-	{
+	if (data->label &&
+		data->label->get_encoding(data->label).len <= KL_LIBNL_MAX_LABEL)
+	{	/* larger ones are appended raw, see add_extras() */
 		chunk_t enc = data->label->get_encoding(data->label);
 
 		xfrmnl_sa_set_sec_ctx(sa, XFRM_SC_DOI_LSM, XFRM_SC_ALG_SELINUX,
@@ -464,7 +459,7 @@ static bool add_extras(struct nl_msg **msg, kernel_ipsec_sa_id_t *id,
 	window = get_replay_window(data, build);
 	bmp_len = round_up(window, 32) / 32;
 	if (id->proto != IPPROTO_COMP && (data->esn || window > 32) &&
-		bmp_len > MAX_LIBNL_BMP_LEN)
+		bmp_len > KL_LIBNL_MAX_BMP_LEN)
 	{
 		struct xfrm_replay_state_esn *esn;
 		size_t len = sizeof(*esn) + bmp_len * sizeof(uint32_t);
@@ -481,6 +476,12 @@ static bool add_extras(struct nl_msg **msg, kernel_ipsec_sa_id_t *id,
 		}
 	}
 
+	if (data->label &&
+		data->label->get_encoding(data->label).len > KL_LIBNL_MAX_LABEL &&
+		!kernel_libnl_xattr_sec_ctx(msg, data->label))
+	{
+		return FALSE;
+	}
 	if (!data->inbound)
 	{
 		switch (data->copy_dscp)

@@ -45,7 +45,7 @@ bool kernel_libnl_xattr_policy_offload(struct nl_msg **msg, int ifindex,
 /*
  * Described in header
  */
-bool kernel_libnl_xattr_policy_label(struct nl_msg **msg, sec_label_t *label)
+bool kernel_libnl_xattr_sec_ctx(struct nl_msg **msg, sec_label_t *label)
 {
 	struct xfrm_user_sec_ctx *ctx;
 	chunk_t enc;
@@ -94,7 +94,7 @@ struct nl_msg *kernel_libnl_xattr_policy_get(struct xfrm_selector *sel,
 		(((mark.value | mark.mask) &&
 		  !kernel_libnl_msg_put(&msg, XFRMA_MARK, sizeof(xmark), &xmark)) ||
 		 !kernel_libnl_xattr_policy_if_id(&msg, if_id) ||
-		 !kernel_libnl_xattr_policy_label(&msg, label)))
+		 !kernel_libnl_xattr_sec_ctx(&msg, label)))
 	{
 		kernel_libnl_msg_free(msg);
 		msg = NULL;

@@ -52,13 +52,15 @@ bool kernel_libnl_xattr_policy_offload(struct nl_msg **msg, int ifindex,
 									   uint8_t flags);
 
 /**
- * Append XFRMA_SEC_CTX (SELinux) for a security label, if any.
+ * Append XFRMA_SEC_CTX (SELinux) for a security label, if any.  For policies
+ * and SAs alike: GETPOLICY, and labels too large for libnl's builders
+ * (KL_LIBNL_MAX_LABEL).
  *
  * @param msg		message, replaced if it has to grow
  * @param label		label, or NULL
  * @return			TRUE if appended or not needed
  */
-bool kernel_libnl_xattr_policy_label(struct nl_msg **msg, sec_label_t *label);
+bool kernel_libnl_xattr_sec_ctx(struct nl_msg **msg, sec_label_t *label);
 
 /**
  * Build XFRM_MSG_GETPOLICY by selector and direction (libnl-xfrm only looks

@@ -26,6 +26,7 @@
 #include <kernel_libnl_policy.h>
 #include <kernel_libnl_policy_store.h>
 #include <kernel_libnl_selector.h>
+#include <kernel_libnl_msg.h>
 #include <collections/array.h>
 
 static fake_socket_t *fake;
@@ -73,6 +74,21 @@ static void *attr(struct nlmsghdr *hdr, size_t hdrlen, int type, size_t *len)
 		*len = nla_len(a);
 	}
 	return nla_data(a);
+}
+
+/**
+ * Count the attributes of a type in a message
+ */
+static int attr_count(struct nlmsghdr *hdr, size_t hdrlen, int type)
+{
+	struct nlattr *a;
+	int rem, n = 0;
+
+	nlmsg_for_each_attr(a, hdr, hdrlen, rem)
+	{
+		n += nla_type(a) == type;
+	}
+	return n;
 }
 
 /**
@@ -520,6 +536,12 @@ START_TEST(test_ipv6_ports)
 }
 END_TEST
 
+/**
+ * Label lengths (without the NUL) for test_label: a usual one, the largest
+ * libnl builds and one that is appended raw
+ */
+static int label_lens[] = { 0, KL_LIBNL_MAX_LABEL - 1, 3000 };
+
 START_TEST(test_label)
 {
 	struct xfrm_userpolicy_info *info;
@@ -529,10 +551,17 @@ START_TEST(test_label)
 	kernel_ipsec_query_policy_t query = {};
 	sec_label_t *label;
 	time_t use_time;
-	char *str = "system_u:object_r:ipsec_spd_t:s0";
+	char *str = "system_u:object_r:ipsec_spd_t:s0", buf[4096];
 	size_t len;
 	req_t r;
 
+	if (label_lens[_i])
+	{	/* a long MLS category list */
+		memset(buf, 'c', label_lens[_i]);
+		memcpy(buf, str, strlen(str));
+		buf[label_lens[_i]] = '\0';
+		str = buf;
+	}
 	label = sec_label_from_string(str);
 	ck_assert(label);
 	req_init(&r, POLICY_OUT, "10.1.0.0/16", "10.2.0.0/16", 3);
@@ -548,6 +577,8 @@ START_TEST(test_label)
 	ck_assert_int_eq(ctx->ctx_alg, XFRM_SC_ALG_SELINUX);
 	ck_assert(chunk_equals(chunk_create((u_char*)(ctx + 1), ctx->ctx_len),
 						   label->get_encoding(label)));
+	/* exactly one, from libnl or raw */
+	ck_assert_int_eq(attr_count(sent(0), sizeof(*info), XFRMA_SEC_CTX), 1);
 	/* no SPI in the template: SAs with any matching label apply */
 	tmpl = attr(sent(0), sizeof(*info), XFRMA_TMPL, NULL);
 	ck_assert_int_eq(tmpl->id.spi, 0);
@@ -566,8 +597,12 @@ START_TEST(test_label)
 
 	ck_assert_int_eq(policy->del_policy(policy, &r.id, &r.data), SUCCESS);
 	ck_assert_int_eq(sent(2)->nlmsg_type, XFRM_MSG_DELPOLICY);
-	ctx = attr(sent(2), sizeof(*id), XFRMA_SEC_CTX, NULL);
+	ctx = attr(sent(2), sizeof(*id), XFRMA_SEC_CTX, &len);
 	ck_assert(ctx && ctx->ctx_len == label->get_encoding(label).len);
+	ck_assert_int_eq(len, sizeof(*ctx) + ctx->ctx_len);
+	ck_assert_int_eq(ctx->len, len);
+	ck_assert(chunk_equals(chunk_create((u_char*)(ctx + 1), ctx->ctx_len),
+						   label->get_encoding(label)));
 	label->destroy(label);
 	req_free(&r);
 }
@@ -757,7 +792,7 @@ Suite *policy_suite_create()
 	tcase_add_test(tc, test_query);
 	tcase_add_test(tc, test_flush);
 	tcase_add_test(tc, test_ipv6_ports);
-	tcase_add_test(tc, test_label);
+	tcase_add_loop_test(tc, test_label, 0, countof(label_lens));
 	tcase_add_test(tc, test_port_bypass);
 	tcase_add_test(tc, test_spdh_thresh);
 	tcase_add_test(tc, test_policy_update);

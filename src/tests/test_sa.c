@@ -19,6 +19,7 @@
 #include <kernel_libnl_sa.h>
 #include <kernel_libnl_xattr.h>
 #include <kernel_libnl_compat.h>
+#include <kernel_libnl_msg.h>
 
 #include <string.h>
 #include <linux/udp.h>
@@ -424,6 +425,63 @@ START_TEST(test_add_encap_marks_ifid)
 	msg = kernel_libnl_sa_build_add(&id, &data, &build);
 	ck_assert(!find(msg, XFRMA_TFCPAD));
 	kernel_libnl_msg_free(msg);
+}
+END_TEST
+
+/**
+ * Everything libnl's builder puts into an SA at its largest (_i = 0), then
+ * the ESN bitmap and the label one unit larger, appended raw (_i = 1)
+ */
+START_TEST(test_add_libnl_limits)
+{
+	kernel_ipsec_sa_id_t id = default_id();
+	kernel_ipsec_add_sa_t data = default_data();
+	kernel_libnl_sa_build_t build = default_build();
+	struct xfrm_replay_state_esn *esn;
+	struct xfrm_user_sec_ctx *ctx;
+	struct nl_msg *msg;
+	chunk_t enc;
+	char str[KL_LIBNL_MAX_LABEL + 2];
+
+	/* the encoding includes the NUL */
+	memset(str, 'c', sizeof(str));
+	str[KL_LIBNL_MAX_LABEL - 1 + _i] = '\0';
+	data.label = sec_label_from_string(str);
+	enc = data.label->get_encoding(data.label);
+	ck_assert_int_eq(enc.len, KL_LIBNL_MAX_LABEL + _i);
+	id.mark = (mark_t){ .value = 42, .mask = 0xff };
+	id.if_id = 0x1234;
+	data.mark = (mark_t){ .value = 0x100, .mask = 0xf00 };
+	data.encap = TRUE;
+	data.tfc = 1500;
+	data.esn = TRUE;
+	data.replay_window = (KL_LIBNL_MAX_BMP_LEN + _i) * 32;
+	data.enc_alg = ENCR_AES_CBC;
+	data.enc_key = chunk_create(enc_key, 16);
+	data.int_alg = AUTH_HMAC_SHA2_256_128;
+	data.int_key = chunk_from_thing(int_key);
+	build.offload_ifindex = 1;
+	build.sa_dir = TRUE;
+
+	msg = kernel_libnl_sa_build_add(&id, &data, &build);
+	ck_assert(msg);
+	ck_assert_int_eq(count(msg, XFRMA_SEC_CTX), 1);
+	ck_assert_int_eq(count(msg, XFRMA_REPLAY_ESN_VAL), 1);
+	ctx = nla_data(find(msg, XFRMA_SEC_CTX));
+	ck_assert_int_eq(nla_len(find(msg, XFRMA_SEC_CTX)),
+					 sizeof(*ctx) + enc.len);
+	ck_assert_int_eq(ctx->len, sizeof(*ctx) + enc.len);
+	ck_assert_int_eq(ctx->ctx_doi, XFRM_SC_DOI_LSM);
+	ck_assert_int_eq(ctx->ctx_alg, XFRM_SC_ALG_SELINUX);
+	ck_assert(chunk_equals(chunk_create((u_char*)(ctx + 1), ctx->ctx_len),
+						   enc));
+	esn = nla_data(find(msg, XFRMA_REPLAY_ESN_VAL));
+	ck_assert_int_eq(esn->bmp_len, KL_LIBNL_MAX_BMP_LEN + _i);
+	ck_assert(find(msg, XFRMA_ENCAP));
+	ck_assert(find(msg, XFRMA_OFFLOAD_DEV));
+	ck_assert(find(msg, XFRMA_ALG_AUTH_TRUNC));
+	kernel_libnl_msg_free(msg);
+	data.label->destroy(data.label);
 }
 END_TEST
 
@@ -1144,6 +1202,7 @@ Suite *sa_suite_create()
 	tcase_add_test(tc, test_add_outbound_flags);
 	tcase_add_test(tc, test_add_esn_large_window);
 	tcase_add_test(tc, test_add_encap_marks_ifid);
+	tcase_add_loop_test(tc, test_add_libnl_limits, 0, 2);
 	tcase_add_test(tc, test_add_transport_selector);
 	tcase_add_test(tc, test_add_ipcomp_update);
 	tcase_add_test(tc, test_add_ipv6_offload);

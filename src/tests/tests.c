@@ -14,6 +14,8 @@
 
 #include "tests.h"
 
+#include <kernel_libnl_msg.h>
+
 #include <stdlib.h>
 
 /**
@@ -45,6 +47,8 @@ int main(int argc, char *argv[])
 		library_deinit();
 		return EXIT_FAILURE;
 	}
+	/* as the plugin does when loaded */
+	kernel_libnl_msg_init();
 	runner = srunner_create(NULL);
 	for (i = 0; i < countof(suites); i++)
 	{
