@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <linux/xfrm.h>
+#include <linux/rtnetlink.h>
 
 #include <daemon.h>
 #include <threading/mutex.h>
@@ -40,12 +41,16 @@
 #define MAX_BUSY_RETRIES 100
 
 /**
- * Receive buffer of a request socket.  The kernel caps its datagrams to
- * readers at 32 KiB (netlink_recvmsg() limits max_recvmsg_len), so one
- * recvmsg() into this buffer never truncates a reply, without peeking at its
- * size first.
+ * Initial receive buffer of a request socket.  The kernel sizes dump
+ * datagrams by the reader's buffer, capped at 32 KiB, so they fit; only a
+ * single reply larger than this (RTM_GETLINK of a device with many VFs) is
+ * truncated: the buffer then grows, and a GET request is sent again.  No
+ * peeking at every datagram's size first, which would double the syscalls.
  */
 #define REPLY_BUFSIZE (64 * 1024)
+
+/** bound on retransmissions after a truncated reply (the buffer grows) */
+#define MAX_TRUNC_RETRIES 3
 
 typedef struct private_kernel_libnl_socket_t private_kernel_libnl_socket_t;
 typedef struct pooled_t pooled_t;
@@ -56,8 +61,10 @@ typedef struct pooled_t pooled_t;
 struct pooled_t {
 	/** libnl socket */
 	struct nl_sock *sk;
-	/** receive buffer, REPLY_BUFSIZE, wiped after every datagram */
+	/** receive buffer, wiped after every datagram */
 	char *buf;
+	/** size of buf, REPLY_BUFSIZE or what a truncated reply needed */
+	size_t bufsize;
 };
 
 /**
@@ -124,6 +131,11 @@ struct private_kernel_libnl_socket_t {
 	 * Treat EEXIST/ENOENT after a retransmission as success
 	 */
 	bool ignore_retransmit_errors;
+
+	/**
+	 * Initial receive buffer size of the sockets
+	 */
+	size_t bufsize;
 };
 
 /*
@@ -270,7 +282,8 @@ static pooled_t *pooled_open(private_kernel_libnl_socket_t *this)
 	}
 	INIT(pooled,
 		.sk = sk,
-		.buf = malloc(REPLY_BUFSIZE),
+		.buf = malloc(this->bufsize),
+		.bufsize = this->bufsize,
 	);
 	return pooled;
 }
@@ -354,10 +367,35 @@ static bool answers_itself(int protocol, uint16_t type)
 }
 
 /**
+ * Whether a request only reads, so it may be sent again after its reply was
+ * truncated (not ALLOCSPI, which would allocate another SPI)
+ */
+static bool is_get(int protocol, uint16_t type)
+{
+	if (protocol == NETLINK_XFRM)
+	{
+		return type != XFRM_MSG_ALLOCSPI && answers_itself(protocol, type);
+	}
+	/* RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE, ... */
+	return protocol == NETLINK_ROUTE && type >= RTM_BASE && type % 4 == 2;
+}
+
+/**
+ * Grow the receive buffer of a socket to hold a datagram of len bytes
+ */
+static void grow_buffer(pooled_t *pooled, size_t len)
+{
+	free(pooled->buf);
+	pooled->bufsize = round_up(len, 4096);
+	pooled->buf = malloc(pooled->bufsize);
+}
+
+/**
  * Receive the replies to the request with the given sequence number.
  *
  * @return		SUCCESS when the request completed (err tells how),
- *				OUT_OF_RES on timeout, FAILED on socket errors (in err)
+ *				OUT_OF_RES on timeout, FAILED on socket errors (in err),
+ *				INVALID_STATE if a reply was truncated (the buffer has grown)
  */
 static status_t receive(private_kernel_libnl_socket_t *this,
 						pooled_t *pooled, uint32_t seq, bool reply_ends,
@@ -373,7 +411,7 @@ static status_t receive(private_kernel_libnl_socket_t *this,
 	struct nlmsghdr *hdr;
 	ssize_t len;
 	int rem;
-	bool done = FALSE;
+	bool done = FALSE, ours;
 
 	while (!done)
 	{
@@ -395,7 +433,7 @@ static status_t receive(private_kernel_libnl_socket_t *this,
 			}
 		}
 		addrlen = sizeof(addr);
-		len = recvfrom(pfd.fd, pooled->buf, REPLY_BUFSIZE, MSG_TRUNC,
+		len = recvfrom(pfd.fd, pooled->buf, pooled->bufsize, MSG_TRUNC,
 					   (struct sockaddr*)&addr, &addrlen);
 		if (len < 0)
 		{
@@ -406,13 +444,26 @@ static status_t receive(private_kernel_libnl_socket_t *this,
 			err->error = errno;
 			return FAILED;
 		}
-		if (len > REPLY_BUFSIZE)
-		{
-			memwipe(pooled->buf, REPLY_BUFSIZE);
+		if ((size_t)len > pooled->bufsize)
+		{	/* the rest of the datagram is gone */
+			hdr = (struct nlmsghdr*)pooled->buf;
+			ours = hdr->nlmsg_seq == seq;
+			memwipe(pooled->buf, pooled->bufsize);
+			if (addr.nl_pid != 0)
+			{	/* not from the kernel */
+				continue;
+			}
+			if (!ours)
+			{	/* late answer to a request we gave up on */
+				grow_buffer(pooled, len);
+				continue;
+			}
 			err->error = EMSGSIZE;
 			snprintf(err->msg, sizeof(err->msg), "netlink response of %zd "
-					 "bytes exceeds the receive buffer", len);
-			return FAILED;
+					 "bytes exceeded the receive buffer of %zu bytes", len,
+					 pooled->bufsize);
+			grow_buffer(pooled, len);
+			return INVALID_STATE;
 		}
 		if (addr.nl_pid != 0)
 		{	/* not from the kernel */
@@ -487,7 +538,7 @@ METHOD(kernel_libnl_socket_t, request, status_t,
 	struct nlmsghdr *hdr;
 	pooled_t *pooled;
 	status_t status;
-	u_int tries = 0, busy = 0;
+	u_int tries = 0, busy = 0, truncated = 0;
 	bool dump, reply_ends;
 	int ret;
 
@@ -542,6 +593,18 @@ METHOD(kernel_libnl_socket_t, request, status_t,
 			err->error = ETIMEDOUT;
 			break;
 		}
+		if (status == INVALID_STATE)
+		{
+			if (!dump && is_get(this->protocol, hdr->nlmsg_type) &&
+				truncated++ < MAX_TRUNC_RETRIES)
+			{
+				DBG2(DBG_KNL, "kernel-libnl: %s, requesting it again",
+					 err->msg);
+				continue;
+			}
+			status = FAILED;
+			break;
+		}
 		if (status == SUCCESS && err->error == EBUSY &&
 			busy++ < MAX_BUSY_RETRIES)
 		{	/* e.g. a dump while the tables are rehashed */
@@ -580,6 +643,15 @@ METHOD(kernel_libnl_socket_t, destroy, void,
  */
 kernel_libnl_socket_t *kernel_libnl_socket_create(int protocol)
 {
+	return kernel_libnl_socket_create_sized(protocol, REPLY_BUFSIZE);
+}
+
+/*
+ * Described in header
+ */
+kernel_libnl_socket_t *kernel_libnl_socket_create_sized(int protocol,
+														size_t bufsize)
+{
 	private_kernel_libnl_socket_t *this;
 	pooled_t *pooled;
 
@@ -589,6 +661,7 @@ kernel_libnl_socket_t *kernel_libnl_socket_create(int protocol)
 			.destroy = _destroy,
 		},
 		.protocol = protocol,
+		.bufsize = max(bufsize, NLMSG_HDRLEN),
 		.idle = linked_list_create(),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),

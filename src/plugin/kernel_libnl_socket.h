@@ -88,6 +88,18 @@ struct kernel_libnl_socket_t {
 kernel_libnl_socket_t *kernel_libnl_socket_create(int protocol);
 
 /**
+ * Create a pool of request sockets with a given initial receive buffer
+ * (kernel_libnl_socket_create() uses 64 KiB), so tests can make replies
+ * exceed it.
+ *
+ * @param protocol		netlink protocol, e.g. NETLINK_XFRM
+ * @param bufsize		initial receive buffer size of each socket
+ * @return				pool, NULL if no socket can be opened
+ */
+kernel_libnl_socket_t *kernel_libnl_socket_create_sized(int protocol,
+														size_t bufsize);
+
+/**
  * Open a libnl socket as kernel-libnl configures all of its sockets:
  * connected, extended ACKs, capped ACKs, the configured receive buffer.
  *

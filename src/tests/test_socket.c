@@ -16,6 +16,8 @@
 
 #include <kernel_libnl_socket.h>
 
+#include <daemon.h>
+
 #include <errno.h>
 #include <unistd.h>
 #include <pthread.h>
@@ -163,6 +165,49 @@ START_TEST(test_concurrent)
 }
 END_TEST
 
+/**
+ * A reply larger than the receive buffer: the buffer grows and the GET is
+ * sent again, transparently; an error ACK still fits the grown buffer
+ */
+START_TEST(test_truncated_reply)
+{
+	kernel_libnl_socket_t *socket;
+	getlink_t t = {};
+	struct ifinfomsg ifi = {
+		.ifi_family = AF_UNSPEC,
+		.ifi_index = 1,
+	};
+	kernel_libnl_error_t err;
+	int i;
+
+	/* the retransmission is logged */
+	ck_assert(libcharon_init());
+	/* the loopback's RTM_NEWLINK is more than a kilobyte */
+	socket = kernel_libnl_socket_create_sized(NETLINK_ROUTE, 64);
+	ck_assert(socket);
+	for (i = 0; i < 3; i++)
+	{
+		ck_assert_int_eq(socket->request(socket,
+							kernel_libnl_msg_alloc(RTM_GETLINK, 0, &ifi,
+												   sizeof(ifi)),
+							(kernel_libnl_reply_cb_t)getlink_cb, &t, &err),
+						 SUCCESS);
+		ck_assert_int_eq(t.replies, i + 1);
+		ck_assert_int_eq(t.wrong, 0);
+	}
+	ifi.ifi_index = 0x7ffffff0;
+	ck_assert_int_eq(socket->request(socket,
+							kernel_libnl_msg_alloc(RTM_GETLINK, 0, &ifi,
+												   sizeof(ifi)),
+							(kernel_libnl_reply_cb_t)getlink_cb, &t, &err),
+					 FAILED);
+	ck_assert_int_eq(err.error, ENODEV);
+	ck_assert_int_eq(t.replies, 3);
+	socket->destroy(socket);
+	libcharon_deinit();
+}
+END_TEST
+
 Suite *socket_suite_create()
 {
 	Suite *s;
@@ -176,6 +221,10 @@ Suite *socket_suite_create()
 
 	tc = tcase_create("receive");
 	tcase_add_test(tc, test_recv_any_size);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("truncated replies");
+	tcase_add_test(tc, test_truncated_reply);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("concurrent requests");
