@@ -285,16 +285,7 @@ snapshot() {
 }
 
 snapshot_normalise() {
-	sed -E -e 's/spi 0x[0-9a-f]+(\([0-9]+\))?/spi SPI/g' \
-		-e 's/reqid [0-9]+(\(0x[0-9a-f]+\))?/reqid REQID/g' \
-		-e 's/ 0x[0-9a-f]{16,}( \(| [0-9]+$|$)/ KEY\1/g' \
-		-e 's/seq(-hi)? 0x[0-9a-f]+/seq\1 N/g' -e 's/bitmap 0x[0-9a-f]+/bitmap N/' \
-		-e 's/[0-9]+\(bytes\), [0-9]+\(packets\)/N(bytes), N(packets)/' \
-		-e 's/add [0-9-]+ [0-9:]+ use.*/add T use T/' \
-		-e 's/soft [0-9]+\(sec\)/soft N(sec)/' -e 's/index [0-9]+/index N/g' \
-		-e 's/replay [0-9]+ failed [0-9]+/replay N failed N/' \
-		-e 's/^([[:space:]]+)([0-9a-f]{8} ?)+$/\1BITMAP/' |
-	awk '/^(src|[^[:space:]])/{if(r)print r;r=$0;next}{r=r"|"$0}END{if(r)print r}' | sort
+	"$KL_TOOLS/xfrm-norm"
 }
 
 # scenario_result STATUS REASON: apply XFAIL, write $WORK/result
