@@ -49,13 +49,19 @@ struct private_kernel_libnl_hostpool_t {
  */
 static u_int host_hash(host_t *host)
 {
-	uint16_t port = host->get_port(host);
-	int family = host->get_family(host);
-	u_int hash;
+	chunk_t addr = host->get_address(host);
+	/* what host_t.equals() compares, for a single SipHash run */
+	struct __attribute__((packed)) {
+		u_char addr[16];
+		uint16_t port;
+		uint8_t family;
+	} buf = {
+		.port = host->get_port(host),
+		.family = host->get_family(host),
+	};
 
-	hash = chunk_hash(host->get_address(host));
-	hash = chunk_hash_inc(chunk_from_thing(port), hash);
-	return chunk_hash_inc(chunk_from_thing(family), hash);
+	memcpy(buf.addr, addr.ptr, min(addr.len, sizeof(buf.addr)));
+	return chunk_hash(chunk_from_thing(buf));
 }
 
 /**

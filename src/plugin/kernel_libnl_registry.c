@@ -54,9 +54,18 @@ struct private_kernel_libnl_registry_t {
 static u_int hash_record(kernel_libnl_sa_record_t *r)
 {
 	chunk_t addr = r->dst->get_address(r->dst);
+	/* what equals_record() compares, for a single SipHash run */
+	struct __attribute__((packed)) {
+		u_char addr[16];
+		uint32_t spi;
+		uint8_t proto;
+	} buf = {
+		.spi = r->spi,
+		.proto = r->proto,
+	};
 
-	return chunk_hash_inc(addr, chunk_hash_inc(chunk_from_thing(r->spi),
-									chunk_hash(chunk_from_thing(r->proto))));
+	memcpy(buf.addr, addr.ptr, min(addr.len, sizeof(buf.addr)));
+	return chunk_hash(chunk_from_thing(buf));
 }
 
 /**
