@@ -299,22 +299,14 @@ static void set_lifetime(struct xfrmnl_sp *sp)
 }
 
 /**
- * Whether a security label is too large for libnl's builders
- */
-static bool label_raw(sec_label_t *label)
-{
-	return label && label->get_encoding(label).len > KL_LIBNL_MAX_LABEL;
-}
-
-/**
  * Set the security label (SELinux context) on a policy, unless it has to be
- * appended raw (label_raw())
+ * appended raw (kernel_libnl_xattr_label_raw())
  */
 static void set_label(struct xfrmnl_sp *sp, sec_label_t *label)
 {
 	chunk_t enc;
 
-	if (label && !label_raw(label))
+	if (label && !kernel_libnl_xattr_label_raw(label))
 	{
 		enc = label->get_encoding(label);
 		xfrmnl_sp_set_sec_ctx(sp, 0, XFRMA_SEC_CTX, XFRM_SC_ALG_SELINUX,
@@ -501,7 +493,7 @@ static struct nl_msg *build_policy(int type, kernel_libnl_policy_key_t *key,
 		return NULL;
 	}
 	if (!kernel_libnl_xattr_policy_if_id(&msg, mapping->if_id) ||
-		(label_raw(key->label) &&
+		(kernel_libnl_xattr_label_raw(key->label) &&
 		 !kernel_libnl_xattr_sec_ctx(&msg, key->label)))
 	{
 		kernel_libnl_msg_free(msg);
@@ -557,7 +549,8 @@ static struct nl_msg *build_delete(struct xfrm_selector *xsel, uint8_t dir,
 		return NULL;
 	}
 	if (!kernel_libnl_xattr_policy_if_id(&msg, if_id) ||
-		(label_raw(label) && !kernel_libnl_xattr_sec_ctx(&msg, label)))
+		(kernel_libnl_xattr_label_raw(label) &&
+		 !kernel_libnl_xattr_sec_ctx(&msg, label)))
 	{
 		kernel_libnl_msg_free(msg);
 		return NULL;

@@ -358,8 +358,7 @@ static struct xfrmnl_sa *create_sa(kernel_ipsec_sa_id_t *id,
 	{
 		xfrmnl_sa_set_mark(sa, id->mark.value, id->mark.mask);
 	}
-	if (data->label &&
-		data->label->get_encoding(data->label).len <= KL_LIBNL_MAX_LABEL)
+	if (data->label && !kernel_libnl_xattr_label_raw(data->label))
 	{	/* larger ones are appended raw, see add_extras() */
 		chunk_t enc = data->label->get_encoding(data->label);
 
@@ -476,8 +475,7 @@ static bool add_extras(struct nl_msg **msg, kernel_ipsec_sa_id_t *id,
 		}
 	}
 
-	if (data->label &&
-		data->label->get_encoding(data->label).len > KL_LIBNL_MAX_LABEL &&
+	if (kernel_libnl_xattr_label_raw(data->label) &&
 		!kernel_libnl_xattr_sec_ctx(msg, data->label))
 	{
 		return FALSE;

@@ -74,6 +74,14 @@ bool kernel_libnl_xattr_sec_ctx(struct nl_msg **msg, sec_label_t *label)
 /*
  * Described in header
  */
+bool kernel_libnl_xattr_label_raw(sec_label_t *label)
+{
+	return label && label->get_encoding(label).len > KL_LIBNL_MAX_LABEL;
+}
+
+/*
+ * Described in header
+ */
 struct nl_msg *kernel_libnl_xattr_policy_get(struct xfrm_selector *sel,
 											 uint8_t dir, mark_t mark,
 											 uint32_t if_id,

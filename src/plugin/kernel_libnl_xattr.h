@@ -63,6 +63,16 @@ bool kernel_libnl_xattr_policy_offload(struct nl_msg **msg, int ifindex,
 bool kernel_libnl_xattr_sec_ctx(struct nl_msg **msg, sec_label_t *label);
 
 /**
+ * Whether a security label is too large for libnl's builders
+ * (KL_LIBNL_MAX_LABEL), so it is appended with kernel_libnl_xattr_sec_ctx()
+ * instead of being set on the libnl object.
+ *
+ * @param label		label, or NULL
+ * @return			TRUE if the label is appended raw
+ */
+bool kernel_libnl_xattr_label_raw(sec_label_t *label);
+
+/**
  * Build XFRM_MSG_GETPOLICY by selector and direction (libnl-xfrm only looks
  * policies up by index), with mark, interface ID and label.
  *
