@@ -29,6 +29,12 @@ typedef struct {
 } shared_t;
 
 /**
+ * Shared hosts checked before hashing: a policy or SA names two addresses,
+ * and consecutive requests mostly name the same two
+ */
+#define RECENT 2
+
+/**
  * Private data of a kernel_libnl_hostpool_t object.
  */
 struct private_kernel_libnl_hostpool_t {
@@ -39,9 +45,19 @@ struct private_kernel_libnl_hostpool_t {
 	kernel_libnl_hostpool_t public;
 
 	/**
-	 * shared_t by host_t
+	 * shared_t by host_t (equals()), for get()
 	 */
 	hashtable_t *hosts;
+
+	/**
+	 * shared_t by the pointer of its host, for put()
+	 */
+	hashtable_t *shared;
+
+	/**
+	 * Most recently used shared hosts, most recent first (or NULL)
+	 */
+	shared_t *recent[RECENT];
 };
 
 /**
@@ -72,19 +88,57 @@ static bool host_equals(host_t *a, host_t *b)
 	return a->equals(a, b);
 }
 
+/**
+ * Hash of a pointer: our own allocations, nothing a peer chooses, so a
+ * multiplicative hash will do (hashtable_hash_ptr() runs SipHash)
+ */
+static u_int ptr_hash(void *ptr)
+{
+	return ((uint64_t)(uintptr_t)ptr * 0x9e3779b97f4a7c15ULL) >> 32;
+}
+
+/**
+ * Make a shared host the most recently used one
+ */
+static void touch(private_kernel_libnl_hostpool_t *this, shared_t *shared)
+{
+	int i;
+
+	for (i = 0; i < RECENT - 1 && this->recent[i] != shared; i++)
+	{
+		;
+	}
+	memmove(&this->recent[1], &this->recent[0], i * sizeof(shared_t*));
+	this->recent[0] = shared;
+}
+
 METHOD(kernel_libnl_hostpool_t, get, host_t*,
 	private_kernel_libnl_hostpool_t *this, host_t *host)
 {
-	shared_t *shared;
+	shared_t *shared = NULL;
+	int i;
 
-	shared = this->hosts->get(this->hosts, host);
+	for (i = 0; i < RECENT && this->recent[i]; i++)
+	{
+		if (host_equals(this->recent[i]->host, host))
+		{
+			shared = this->recent[i];
+			break;
+		}
+	}
+	if (!shared)
+	{
+		shared = this->hosts->get(this->hosts, host);
+	}
 	if (!shared)
 	{
 		INIT(shared,
 			.host = host->clone(host),
 		);
 		this->hosts->put(this->hosts, shared->host, shared);
+		this->shared->put(this->shared, shared->host, shared);
 	}
+	touch(this, shared);
 	shared->refs++;
 	return shared->host;
 }
@@ -93,10 +147,22 @@ METHOD(kernel_libnl_hostpool_t, put, void,
 	private_kernel_libnl_hostpool_t *this, host_t *host)
 {
 	shared_t *shared;
+	int i;
 
-	shared = this->hosts->get(this->hosts, host);
-	if (shared && shared->host == host && --shared->refs == 0)
+	shared = this->shared->get(this->shared, host);
+	if (shared && --shared->refs == 0)
 	{
+		for (i = 0; i < RECENT; i++)
+		{
+			if (this->recent[i] == shared)
+			{
+				memmove(&this->recent[i], &this->recent[i + 1],
+						(RECENT - 1 - i) * sizeof(shared_t*));
+				this->recent[RECENT - 1] = NULL;
+				break;
+			}
+		}
+		this->shared->remove(this->shared, host);
 		this->hosts->remove(this->hosts, host);
 		host->destroy(host);
 		free(shared);
@@ -115,6 +181,7 @@ static void shared_destroy(shared_t *shared)
 METHOD(kernel_libnl_hostpool_t, destroy, void,
 	private_kernel_libnl_hostpool_t *this)
 {
+	this->shared->destroy(this->shared);
 	this->hosts->destroy_function(this->hosts, (void*)shared_destroy);
 	free(this);
 }
@@ -134,6 +201,9 @@ kernel_libnl_hostpool_t *kernel_libnl_hostpool_create()
 		},
 		.hosts = hashtable_create((hashtable_hash_t)host_hash,
 								  (hashtable_equals_t)host_equals, 32),
+		.shared = hashtable_create((hashtable_hash_t)ptr_hash,
+								   (hashtable_equals_t)hashtable_equals_ptr,
+								   32),
 	);
 	return &this->public;
 }

@@ -201,34 +201,34 @@ static bool mapping_before(kernel_libnl_policy_mapping_t *a,
 static u_int key_hash(kernel_libnl_policy_key_t *key)
 {
 	struct xfrm_selector *sel = &key->sel;
-	/* the fields key_equals() compares, packed for a single SipHash run
-	 * (one per field cost more than the rest of a policy lookup) */
+	/* most of what key_equals() compares, packed for a single SipHash run
+	 * (one per field cost more than the rest of a policy lookup), with the
+	 * addresses last and only as long as the family's, which halves the
+	 * input for IPv4 */
 	struct __attribute__((packed)) {
-		xfrm_address_t daddr, saddr;
 		__be16 dport, dport_mask, sport, sport_mask;
-		uint16_t family;
-		uint8_t prefixlen_d, prefixlen_s, proto, dir;
-		int ifindex;
 		uint32_t mark, if_id;
+		uint8_t prefixlen_d, prefixlen_s, proto, dir;
+		u_char addrs[2 * sizeof(xfrm_address_t)];
 	} buf = {
-		.daddr = sel->daddr,
-		.saddr = sel->saddr,
 		.dport = sel->dport,
 		.dport_mask = sel->dport_mask,
 		.sport = sel->sport,
 		.sport_mask = sel->sport_mask,
-		.family = sel->family,
+		.mark = key->mark,
+		.if_id = key->if_id,
 		.prefixlen_d = sel->prefixlen_d,
 		.prefixlen_s = sel->prefixlen_s,
 		.proto = sel->proto,
 		.dir = key->dir,
-		.ifindex = sel->ifindex,
-		.mark = key->mark,
-		.if_id = key->if_id,
 	};
+	size_t alen = sel->family == AF_INET ? 4 : sizeof(xfrm_address_t);
 	u_int hash;
 
-	hash = chunk_hash(chunk_from_thing(buf));
+	memcpy(buf.addrs, &sel->daddr, alen);
+	memcpy(buf.addrs + alen, &sel->saddr, alen);
+	hash = chunk_hash(chunk_create((u_char*)&buf,
+								   offsetof(typeof(buf), addrs) + 2 * alen));
 	if (key->label)
 	{
 		hash = key->label->hash(key->label, hash);

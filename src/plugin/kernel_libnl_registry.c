@@ -13,13 +13,39 @@
  */
 
 #include "kernel_libnl_registry.h"
-#include "kernel_libnl_hostpool.h"
 
 #include <threading/mutex.h>
 #include <collections/hashtable.h>
 #include <collections/linked_list.h>
 
 typedef struct private_kernel_libnl_registry_t private_kernel_libnl_registry_t;
+typedef struct entry_t entry_t;
+
+/**
+ * A stored record: the address inline, not a host_t (224 bytes, and an
+ * allocation per SA)
+ */
+struct entry_t {
+	/** what identifies an SA in the kernel, hashed and compared as is */
+	struct __attribute__((packed)) {
+		/** destination address, zero-padded */
+		u_char addr[16];
+		/** SPI, network order */
+		uint32_t spi;
+		/** IPPROTO_ESP or IPPROTO_AH */
+		uint8_t proto;
+		/** address family of addr */
+		uint8_t family;
+	} id;
+	/** port of the destination as given, reported back */
+	uint16_t port;
+	/** mark of the SA */
+	mark_t mark;
+	/** a soft expire was delivered to charon */
+	bool soft_delivered;
+	/** a hard expire was delivered to charon */
+	bool hard_delivered;
+};
 
 /**
  * Private data of a kernel_libnl_registry_t object.
@@ -32,15 +58,9 @@ struct private_kernel_libnl_registry_t {
 	kernel_libnl_registry_t public;
 
 	/**
-	 * Records, kernel_libnl_sa_record_t (key and value)
+	 * Records, entry_t (key and value)
 	 */
 	hashtable_t *sas;
-
-	/**
-	 * Destination addresses of the records, shared between them (the
-	 * inbound SAs of all CHILD_SAs go to the same local address)
-	 */
-	kernel_libnl_hostpool_t *hosts;
 
 	/**
 	 * Protects sas
@@ -49,33 +69,53 @@ struct private_kernel_libnl_registry_t {
 };
 
 /**
- * Hash a record by what identifies an SA in the kernel
+ * Fill in what identifies an SA
  */
-static u_int hash_record(kernel_libnl_sa_record_t *r)
+static void set_id(entry_t *e, uint8_t proto, uint32_t spi, host_t *dst)
 {
-	chunk_t addr = r->dst->get_address(r->dst);
-	/* what equals_record() compares, for a single SipHash run */
-	struct __attribute__((packed)) {
-		u_char addr[16];
-		uint32_t spi;
-		uint8_t proto;
-	} buf = {
-		.spi = r->spi,
-		.proto = r->proto,
-	};
+	chunk_t addr = dst->get_address(dst);
 
-	memcpy(buf.addr, addr.ptr, min(addr.len, sizeof(buf.addr)));
-	return chunk_hash(chunk_from_thing(buf));
+	memset(&e->id, 0, sizeof(e->id));
+	memcpy(e->id.addr, addr.ptr, min(addr.len, sizeof(e->id.addr)));
+	e->id.spi = spi;
+	e->id.proto = proto;
+	e->id.family = dst->get_family(dst);
 }
 
 /**
- * Compare records by what identifies an SA in the kernel
+ * Hash an entry by what identifies an SA in the kernel
  */
-static bool equals_record(kernel_libnl_sa_record_t *a,
-						  kernel_libnl_sa_record_t *b)
+static u_int hash_entry(entry_t *e)
 {
-	return a->proto == b->proto && a->spi == b->spi &&
-		   a->dst->ip_equals(a->dst, b->dst);
+	return chunk_hash(chunk_from_thing(e->id));
+}
+
+/**
+ * Compare entries by what identifies an SA in the kernel
+ */
+static bool equals_entry(entry_t *a, entry_t *b)
+{
+	return memeq(&a->id, &b->id, sizeof(a->id));
+}
+
+/**
+ * Copy of a record as the interface describes it
+ */
+static kernel_libnl_sa_record_t *entry2record(entry_t *e)
+{
+	kernel_libnl_sa_record_t *r;
+	size_t len = e->id.family == AF_INET ? 4 : 16;
+
+	INIT(r,
+		.proto = e->id.proto,
+		.spi = e->id.spi,
+		.dst = host_create_from_chunk(e->id.family,
+									  chunk_create(e->id.addr, len), e->port),
+		.mark = e->mark,
+		.soft_delivered = e->soft_delivered,
+		.hard_delivered = e->hard_delivered,
+	);
+	return r;
 }
 
 /**
@@ -83,109 +123,67 @@ static bool equals_record(kernel_libnl_sa_record_t *a,
  */
 static void record_destroy(kernel_libnl_sa_record_t *r)
 {
-	r->dst->destroy(r->dst);
+	DESTROY_IF(r->dst);
 	free(r);
-}
-
-/**
- * Destroy a stored record, mutex locked
- */
-static void stored_record_destroy(private_kernel_libnl_registry_t *this,
-								  kernel_libnl_sa_record_t *r)
-{
-	this->hosts->put(this->hosts, r->dst);
-	free(r);
-}
-
-/**
- * Copy a record
- */
-static kernel_libnl_sa_record_t *record_clone(kernel_libnl_sa_record_t *r)
-{
-	kernel_libnl_sa_record_t *clone;
-
-	clone = malloc_thing(kernel_libnl_sa_record_t);
-	*clone = *r;
-	clone->dst = r->dst->clone(r->dst);
-	return clone;
 }
 
 METHOD(kernel_libnl_registry_t, add, void,
 	private_kernel_libnl_registry_t *this, uint8_t proto, uint32_t spi,
 	host_t *dst, mark_t mark)
 {
-	kernel_libnl_sa_record_t *r, *old;
+	entry_t *e;
 
-	INIT(r,
-		.proto = proto,
-		.spi = spi,
+	INIT(e,
+		.port = dst->get_port(dst),
 		.mark = mark,
 	);
+	set_id(e, proto, spi, dst);
 	this->mutex->lock(this->mutex);
-	r->dst = this->hosts->get(this->hosts, dst);
-	old = this->sas->put(this->sas, r, r);
-	if (old)
-	{
-		stored_record_destroy(this, old);
-	}
+	e = this->sas->put(this->sas, e, e);
 	this->mutex->unlock(this->mutex);
+	free(e);
 }
 
 METHOD(kernel_libnl_registry_t, remove_, void,
 	private_kernel_libnl_registry_t *this, uint8_t proto, uint32_t spi,
 	host_t *dst)
 {
-	kernel_libnl_sa_record_t key = {
-		.proto = proto,
-		.spi = spi,
-		.dst = dst,
-	}, *r;
+	entry_t key, *e;
 
+	set_id(&key, proto, spi, dst);
 	this->mutex->lock(this->mutex);
-	r = this->sas->remove(this->sas, &key);
-	if (r)
-	{
-		stored_record_destroy(this, r);
-	}
+	e = this->sas->remove(this->sas, &key);
 	this->mutex->unlock(this->mutex);
+	free(e);
 }
 
 METHOD(kernel_libnl_registry_t, update, void,
 	private_kernel_libnl_registry_t *this, uint8_t proto, uint32_t spi,
 	host_t *dst, host_t *new_dst)
 {
-	kernel_libnl_sa_record_t key = {
-		.proto = proto,
-		.spi = spi,
-		.dst = dst,
-	}, *r;
+	entry_t key, *e, *old = NULL;
 
+	set_id(&key, proto, spi, dst);
 	this->mutex->lock(this->mutex);
-	r = this->sas->remove(this->sas, &key);
-	if (r)
+	e = this->sas->remove(this->sas, &key);
+	if (e)
 	{	/* the key changes, so re-insert */
-		this->hosts->put(this->hosts, r->dst);
-		r->dst = this->hosts->get(this->hosts, new_dst);
-		r = this->sas->put(this->sas, r, r);
-		if (r)
-		{
-			stored_record_destroy(this, r);
-		}
+		set_id(e, proto, spi, new_dst);
+		e->port = new_dst->get_port(new_dst);
+		old = this->sas->put(this->sas, e, e);
 	}
 	this->mutex->unlock(this->mutex);
+	free(old);
 }
 
 METHOD(kernel_libnl_registry_t, expired, bool,
 	private_kernel_libnl_registry_t *this, uint8_t proto, uint32_t spi,
 	host_t *dst, bool hard)
 {
-	kernel_libnl_sa_record_t key = {
-		.proto = proto,
-		.spi = spi,
-		.dst = dst,
-	}, *r;
+	entry_t key, *r;
 	bool first = TRUE;
 
+	set_id(&key, proto, spi, dst);
 	this->mutex->lock(this->mutex);
 	r = this->sas->get(this->sas, &key);
 	if (r)
@@ -216,16 +214,16 @@ static void destroy_copies(linked_list_t *list)
 METHOD(kernel_libnl_registry_t, create_enumerator, enumerator_t*,
 	private_kernel_libnl_registry_t *this)
 {
-	kernel_libnl_sa_record_t *r;
+	entry_t *e;
 	enumerator_t *enumerator;
 	linked_list_t *copy;
 
 	copy = linked_list_create();
 	this->mutex->lock(this->mutex);
 	enumerator = this->sas->create_enumerator(this->sas);
-	while (enumerator->enumerate(enumerator, NULL, &r))
+	while (enumerator->enumerate(enumerator, NULL, &e))
 	{
-		copy->insert_last(copy, record_clone(r));
+		copy->insert_last(copy, entry2record(e));
 	}
 	enumerator->destroy(enumerator);
 	this->mutex->unlock(this->mutex);
@@ -247,17 +245,16 @@ METHOD(kernel_libnl_registry_t, get_count, u_int,
 METHOD(kernel_libnl_registry_t, destroy, void,
 	private_kernel_libnl_registry_t *this)
 {
-	kernel_libnl_sa_record_t *r;
+	entry_t *e;
 	enumerator_t *enumerator;
 
 	enumerator = this->sas->create_enumerator(this->sas);
-	while (enumerator->enumerate(enumerator, NULL, &r))
+	while (enumerator->enumerate(enumerator, NULL, &e))
 	{
-		stored_record_destroy(this, r);
+		free(e);
 	}
 	enumerator->destroy(enumerator);
 	this->sas->destroy(this->sas);
-	this->hosts->destroy(this->hosts);
 	this->mutex->destroy(this->mutex);
 	free(this);
 }
@@ -279,9 +276,8 @@ kernel_libnl_registry_t *kernel_libnl_registry_create()
 			.get_count = _get_count,
 			.destroy = _destroy,
 		},
-		.sas = hashtable_create((hashtable_hash_t)hash_record,
-								(hashtable_equals_t)equals_record, 128),
-		.hosts = kernel_libnl_hostpool_create(),
+		.sas = hashtable_create((hashtable_hash_t)hash_entry,
+								(hashtable_equals_t)equals_entry, 128),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
 	return &this->public;
