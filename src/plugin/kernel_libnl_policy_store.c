@@ -37,7 +37,7 @@ struct private_kernel_libnl_policy_store_t {
 	kernel_libnl_policy_store_t public;
 
 	/**
-	 * Policies, kernel_libnl_policy_entry_t by key
+	 * Policies, kernel_libnl_policy_entry_t by lookup_t
 	 */
 	hashtable_t *policies;
 
@@ -64,12 +64,26 @@ struct private_kernel_libnl_policy_store_t {
 };
 
 /**
+ * What the table is keyed by: a key with its hash, computed once per call
+ * (get() then put() or remove() would each run SipHash again)
+ */
+typedef struct {
+	/** the key */
+	kernel_libnl_policy_key_t *key;
+	/** key_hash() of it */
+	u_int hash;
+} lookup_t;
+
+/**
  * A kernel policy.
  */
 struct kernel_libnl_policy_entry_t {
 
 	/** key, label owned */
 	kernel_libnl_policy_key_t key;
+
+	/** table key, for key */
+	lookup_t lookup;
 
 	/** mappings linked by their next pointer, head installed */
 	kernel_libnl_policy_mapping_t *used_by;
@@ -263,6 +277,33 @@ static bool key_equals(kernel_libnl_policy_key_t *a,
 		   sec_labels_equal(a->label, b->label);
 }
 
+/**
+ * Hash of a table key
+ */
+static u_int lookup_hash(lookup_t *lookup)
+{
+	return lookup->hash;
+}
+
+/**
+ * Equality of table keys
+ */
+static bool lookup_equals(lookup_t *a, lookup_t *b)
+{
+	return a->hash == b->hash && key_equals(a->key, b->key);
+}
+
+/**
+ * Table key of a key
+ */
+static lookup_t lookup_of(kernel_libnl_policy_key_t *key)
+{
+	return (lookup_t){
+		.key = key,
+		.hash = key_hash(key),
+	};
+}
+
 /*
  * Described in header
  */
@@ -379,6 +420,7 @@ METHOD(kernel_libnl_policy_store_t, add, void,
 	kernel_libnl_policy_entry_t *entry;
 	kernel_libnl_policy_mapping_t *current;
 	kernel_libnl_policy_mapping_t **pos;
+	lookup_t lookup = lookup_of(key);
 	bool found = FALSE, head = TRUE;
 
 	*change = (kernel_libnl_policy_change_t){};
@@ -386,7 +428,7 @@ METHOD(kernel_libnl_policy_store_t, add, void,
 	this->mutex->lock(this->mutex);
 	share_host(this, &mapping->src);
 	share_host(this, &mapping->dst);
-	entry = this->policies->get(this->policies, key);
+	entry = this->policies->get(this->policies, &lookup);
 	if (entry)
 	{
 		found = TRUE;
@@ -400,7 +442,11 @@ METHOD(kernel_libnl_policy_store_t, add, void,
 			.working = TRUE,
 		);
 		entry->key.label = key->label ? key->label->clone(key->label) : NULL;
-		this->policies->put(this->policies, &entry->key, entry);
+		entry->lookup = (lookup_t){
+			.key = &entry->key,
+			.hash = lookup.hash,
+		};
+		this->policies->put(this->policies, &entry->lookup, entry);
 	}
 
 	for (pos = &entry->used_by; *pos; pos = &(*pos)->next)
@@ -445,12 +491,13 @@ METHOD(kernel_libnl_policy_store_t, del, status_t,
 	kernel_libnl_policy_entry_t *entry;
 	kernel_libnl_policy_mapping_t *current;
 	kernel_libnl_policy_mapping_t **pos;
+	lookup_t lookup = lookup_of(key);
 	bool installed = TRUE;
 
 	*change = (kernel_libnl_policy_change_t){};
 
 	this->mutex->lock(this->mutex);
-	entry = this->policies->get(this->policies, key);
+	entry = this->policies->get(this->policies, &lookup);
 	if (!entry)
 	{
 		this->mutex->unlock(this->mutex);
@@ -511,7 +558,7 @@ METHOD(kernel_libnl_policy_store_t, done, void,
 	if (change->action == KERNEL_LIBNL_POLICY_REMOVE && !entry->waiting &&
 		!entry->used_by)
 	{	/* nobody else needs it */
-		this->policies->remove(this->policies, &entry->key);
+		this->policies->remove(this->policies, &entry->lookup);
 		entry_destroy(this, entry);
 	}
 	else
@@ -564,9 +611,10 @@ METHOD(kernel_libnl_policy_store_t, create_mapping_enumerator, enumerator_t*,
 {
 	kernel_libnl_policy_entry_t *entry;
 	mapping_enumerator_t *enumerator;
+	lookup_t lookup = lookup_of(key);
 
 	this->mutex->lock(this->mutex);
-	entry = this->policies->get(this->policies, key);
+	entry = this->policies->get(this->policies, &lookup);
 	INIT(enumerator,
 		.public = {
 			.enumerate = enumerator_enumerate_default,
@@ -615,8 +663,8 @@ kernel_libnl_policy_store_t *kernel_libnl_policy_store_create(
 			.create_mapping_enumerator = _create_mapping_enumerator,
 			.destroy = _destroy,
 		},
-		.policies = hashtable_create((hashtable_hash_t)key_hash,
-									 (hashtable_equals_t)key_equals, 32),
+		.policies = hashtable_create((hashtable_hash_t)lookup_hash,
+									 (hashtable_equals_t)lookup_equals, 32),
 		.hosts = kernel_libnl_hostpool_create(),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),
