@@ -90,9 +90,12 @@ bool kernel_libnl_msg_reserve(struct nl_msg **msg, size_t len);
  * fits: with everything an SA can carry, and ESN bitmaps and labels up to the
  * limits below, it is less than 768 bytes (test_add_libnl_limits).  Larger
  * bitmaps and labels are appended raw, and messages grow on demand
- * (kernel_libnl_msg_reserve()).
+ * (kernel_libnl_msg_reserve()).  Just under 1 KiB: libnl callocs the buffer,
+ * glibc's calloc() bypasses its per-thread cache, and a chunk of 1 KiB or
+ * more is a large-bin request, which first consolidates the fast bins (once
+ * per request, all of malloc_consolidate()'s calls in a kbench profile).
  */
-#define KL_MSG_DEFAULT_SIZE 1024
+#define KL_MSG_DEFAULT_SIZE 1000
 
 /**
  * Largest ESN bitmap (in u32) put into a libnl object, see KL_MSG_DEFAULT_SIZE
