@@ -16,7 +16,7 @@
  * @defgroup kernel_libnl_hostpool kernel_libnl_hostpool
  * @{ @ingroup kernel_libnl
  *
- * Refcounted hosts shared by the records that keep them: thousands of
+ * Refcounted hosts shared by the policy store's mappings: thousands of
  * CHILD_SAs use a handful of addresses, and a host_t costs 224 bytes.
  */
 

@@ -26,6 +26,7 @@ static Suite *(*suites[])() = {
 	socket_suite_create,
 	selector_suite_create,
 	registry_suite_create,
+	hostpool_suite_create,
 	algs_suite_create,
 	sa_suite_create,
 	policy_store_suite_create,

@@ -28,6 +28,7 @@ Suite *msg_suite_create();
 Suite *socket_suite_create();
 Suite *selector_suite_create();
 Suite *registry_suite_create();
+Suite *hostpool_suite_create();
 Suite *algs_suite_create();
 Suite *sa_suite_create();
 Suite *policy_store_suite_create();
