@@ -61,6 +61,11 @@ struct private_kernel_libnl_spdh_t {
 	thresh_t v4, v6;
 
 	/**
+	 * GETSPDINFO was sent (its reply fills v4 and v6)
+	 */
+	bool read;
+
+	/**
 	 * Serialises threshold changes (rare: they only go down)
 	 */
 	mutex_t *mutex;
@@ -100,32 +105,46 @@ bool kernel_libnl_spdh_lower(uint8_t *lbits, uint8_t *rbits,
 }
 
 /**
- * Reply to GETSPDINFO: the thresholds of a family
+ * Reply to GETSPDINFO: the thresholds of both families
  */
 static void spdinfo_reply(void *user, struct nlmsghdr *hdr)
 {
-	thresh_t *t = user;
+	private_kernel_libnl_spdh_t *this = user;
+	thresh_t *t;
 	uint8_t lbits, rbits;
+	int i;
 
-	if (kernel_libnl_xattr_spdinfo_parse(hdr, t->type, &lbits, &rbits))
+	for (i = 0; i < 2; i++)
 	{
-		t->lbits = lbits;
-		t->rbits = rbits;
-		t->known = TRUE;
+		t = i ? &this->v6 : &this->v4;
+		if (kernel_libnl_xattr_spdinfo_parse(hdr, t->type, &lbits, &rbits))
+		{
+			t->lbits = lbits;
+			t->rbits = rbits;
+			t->known = TRUE;
+		}
 	}
 }
 
 /**
- * Read the kernel's thresholds of a family
+ * Read the kernel's thresholds of a family; one GETSPDINFO answers for both,
+ * so it is sent once, for the first family that needs them
  */
 static bool read_thresh(private_kernel_libnl_spdh_t *this, thresh_t *t)
 {
 	struct nl_msg *msg;
 
-	t->known = FALSE;
-	msg = kernel_libnl_xattr_spdinfo_get();
-	return msg && this->socket->request(this->socket, msg, spdinfo_reply, t,
-										NULL) == SUCCESS && t->known;
+	if (!this->read)
+	{
+		this->read = TRUE;
+		msg = kernel_libnl_xattr_spdinfo_get();
+		if (msg)
+		{
+			this->socket->request(this->socket, msg, spdinfo_reply, this,
+								  NULL);
+		}
+	}
+	return t->known;
 }
 
 /**

@@ -672,8 +672,10 @@ START_TEST(test_spdh_thresh)
 		uint32_t flags;
 		struct nlattr a4;
 		struct xfrmu_spdhthresh t4;
+		uint16_t pad4;		/* attributes are 4-byte aligned */
 		struct nlattr a6;
 		struct xfrmu_spdhthresh t6;
+		uint16_t pad6;
 	} reply = {
 		.hdr = {
 			.nlmsg_len = sizeof(reply),
@@ -697,9 +699,9 @@ START_TEST(test_spdh_thresh)
 			"%s.plugins.kernel-libnl.spdh_thresh.ipv6.rbits", 128, lib->ns);
 	fake_socket_reply(fake, &reply.hdr);
 	policy = kernel_libnl_policy_create(&fake->public);
-	/* IPv4: GET, then SET 24/32 (rbits as the kernel has it); IPv6: GET only,
-	 * 128/128 is what the kernel has */
-	ck_assert_int_eq(sent_count(), 3);
+	/* one GET for both families; IPv4: SET 24/32 (rbits as the kernel has
+	 * it); IPv6: nothing, 128/128 is what the kernel has */
+	ck_assert_int_eq(sent_count(), 2);
 	ck_assert_int_eq(sent(0)->nlmsg_type, XFRM_MSG_GETSPDINFO);
 	ck_assert_int_eq(sent(1)->nlmsg_type, XFRM_MSG_NEWSPDINFO);
 	thresh = attr(sent(1), sizeof(uint32_t), XFRMA_SPD_IPV4_HTHRESH, &len);
@@ -708,12 +710,76 @@ START_TEST(test_spdh_thresh)
 	ck_assert_int_eq(thresh->lbits, 24);
 	ck_assert_int_eq(thresh->rbits, 32);
 	ck_assert(!attr(sent(1), sizeof(uint32_t), XFRMA_SPD_IPV6_HTHRESH, NULL));
-	ck_assert_int_eq(sent(2)->nlmsg_type, XFRM_MSG_GETSPDINFO);
 
 	lib->settings->set_str(lib->settings,
 			"%s.plugins.kernel-libnl.spdh_thresh.ipv4.lbits", NULL, lib->ns);
 	lib->settings->set_str(lib->settings,
 			"%s.plugins.kernel-libnl.spdh_thresh.ipv6.rbits", NULL, lib->ns);
+}
+END_TEST
+
+START_TEST(test_spdh_auto)
+{
+	struct {
+		struct nlmsghdr hdr;
+		uint32_t flags;
+		struct nlattr a4;
+		struct xfrmu_spdhthresh t4;
+		uint16_t pad4;		/* attributes are 4-byte aligned */
+		struct nlattr a6;
+		struct xfrmu_spdhthresh t6;
+		uint16_t pad6;
+	} reply = {
+		.hdr = {
+			.nlmsg_len = sizeof(reply),
+			.nlmsg_type = XFRM_MSG_NEWSPDINFO,
+		},
+		.a4 = { .nla_len = NLA_HDRLEN + 2, .nla_type = XFRMA_SPD_IPV4_HTHRESH },
+		.t4 = { .lbits = 32, .rbits = 32 },
+		.a6 = { .nla_len = NLA_HDRLEN + 2, .nla_type = XFRMA_SPD_IPV6_HTHRESH },
+		.t6 = { .lbits = 128, .rbits = 128 },
+	};
+	struct xfrmu_spdhthresh *thresh;
+	req_t r;
+	int i;
+
+	policy->destroy(policy);
+	lib->settings->set_bool(lib->settings,
+			"%s.plugins.kernel-libnl.spdh_thresh.auto", TRUE, lib->ns);
+	fake_socket_reply(fake, &reply.hdr);
+	policy = kernel_libnl_policy_create(&fake->public);
+	/* one GETSPDINFO reads the thresholds of both families */
+	ck_assert_int_eq(sent_count(), 1);
+	ck_assert_int_eq(sent(0)->nlmsg_type, XFRM_MSG_GETSPDINFO);
+	fake_socket_forget(fake);
+
+	/* the first IPv4 and the first IPv6 policy lower their family's
+	 * thresholds to their prefixes, without reading them again */
+	req_init(&r, POLICY_OUT, "10.1.0.0/16", "10.2.0.0/24", 3);
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), SUCCESS);
+	req_free(&r);
+	req_init(&r, POLICY_OUT, "2001:db8:1::/48", "2001:db8:2::/64", 4);
+	ck_assert_int_eq(policy->add_policy(policy, &r.id, &r.data), SUCCESS);
+	req_free(&r);
+	ck_assert_int_eq(sent_count(), 4);
+	for (i = 0; i < sent_count(); i++)
+	{
+		ck_assert(sent(i)->nlmsg_type != XFRM_MSG_GETSPDINFO);
+	}
+	/* the thresholds go down before the policy is added */
+	ck_assert_int_eq(sent(0)->nlmsg_type, XFRM_MSG_NEWSPDINFO);
+	thresh = attr(sent(0), sizeof(uint32_t), XFRMA_SPD_IPV4_HTHRESH, NULL);
+	ck_assert(thresh);
+	ck_assert_int_eq(thresh->lbits, 16);
+	ck_assert_int_eq(thresh->rbits, 24);
+	ck_assert_int_eq(sent(2)->nlmsg_type, XFRM_MSG_NEWSPDINFO);
+	thresh = attr(sent(2), sizeof(uint32_t), XFRMA_SPD_IPV6_HTHRESH, NULL);
+	ck_assert(thresh);
+	ck_assert_int_eq(thresh->lbits, 48);
+	ck_assert_int_eq(thresh->rbits, 64);
+
+	lib->settings->set_str(lib->settings,
+			"%s.plugins.kernel-libnl.spdh_thresh.auto", NULL, lib->ns);
 }
 END_TEST
 
@@ -795,6 +861,7 @@ Suite *policy_suite_create()
 	tcase_add_loop_test(tc, test_label, 0, countof(label_lens));
 	tcase_add_test(tc, test_port_bypass);
 	tcase_add_test(tc, test_spdh_thresh);
+	tcase_add_test(tc, test_spdh_auto);
 	tcase_add_test(tc, test_policy_update);
 #if HAVE_DECL_HW_OFFLOAD_PACKET
 	tcase_add_test(tc, test_offload);
