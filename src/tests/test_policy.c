@@ -665,7 +665,11 @@ START_TEST(test_port_bypass)
 }
 END_TEST
 
-START_TEST(test_spdh_thresh)
+/**
+ * Let the fake kernel answer GETSPDINFO with its default thresholds (IPv4
+ * 32/32, IPv6 128/128)
+ */
+static void spdinfo_reply()
 {
 	struct {
 		struct nlmsghdr hdr;
@@ -686,6 +690,12 @@ START_TEST(test_spdh_thresh)
 		.a6 = { .nla_len = NLA_HDRLEN + 2, .nla_type = XFRMA_SPD_IPV6_HTHRESH },
 		.t6 = { .lbits = 128, .rbits = 128 },
 	};
+
+	fake_socket_reply(fake, &reply.hdr);
+}
+
+START_TEST(test_spdh_thresh)
+{
 	struct xfrmu_spdhthresh *thresh;
 	size_t len;
 
@@ -697,7 +707,7 @@ START_TEST(test_spdh_thresh)
 			"%s.plugins.kernel-libnl.spdh_thresh.ipv4.lbits", 24, lib->ns);
 	lib->settings->set_int(lib->settings,
 			"%s.plugins.kernel-libnl.spdh_thresh.ipv6.rbits", 128, lib->ns);
-	fake_socket_reply(fake, &reply.hdr);
+	spdinfo_reply();
 	policy = kernel_libnl_policy_create(&fake->public);
 	/* one GET for both families; IPv4: SET 24/32 (rbits as the kernel has
 	 * it); IPv6: nothing, 128/128 is what the kernel has */
@@ -720,25 +730,6 @@ END_TEST
 
 START_TEST(test_spdh_auto)
 {
-	struct {
-		struct nlmsghdr hdr;
-		uint32_t flags;
-		struct nlattr a4;
-		struct xfrmu_spdhthresh t4;
-		uint16_t pad4;		/* attributes are 4-byte aligned */
-		struct nlattr a6;
-		struct xfrmu_spdhthresh t6;
-		uint16_t pad6;
-	} reply = {
-		.hdr = {
-			.nlmsg_len = sizeof(reply),
-			.nlmsg_type = XFRM_MSG_NEWSPDINFO,
-		},
-		.a4 = { .nla_len = NLA_HDRLEN + 2, .nla_type = XFRMA_SPD_IPV4_HTHRESH },
-		.t4 = { .lbits = 32, .rbits = 32 },
-		.a6 = { .nla_len = NLA_HDRLEN + 2, .nla_type = XFRMA_SPD_IPV6_HTHRESH },
-		.t6 = { .lbits = 128, .rbits = 128 },
-	};
 	struct xfrmu_spdhthresh *thresh;
 	req_t r;
 	int i;
@@ -746,7 +737,7 @@ START_TEST(test_spdh_auto)
 	policy->destroy(policy);
 	lib->settings->set_bool(lib->settings,
 			"%s.plugins.kernel-libnl.spdh_thresh.auto", TRUE, lib->ns);
-	fake_socket_reply(fake, &reply.hdr);
+	spdinfo_reply();
 	policy = kernel_libnl_policy_create(&fake->public);
 	/* one GETSPDINFO reads the thresholds of both families */
 	ck_assert_int_eq(sent_count(), 1);
