@@ -61,11 +61,6 @@ struct private_kernel_libnl_spdh_t {
 	thresh_t v4, v6;
 
 	/**
-	 * GETSPDINFO was sent (its reply fills v4 and v6)
-	 */
-	bool read;
-
-	/**
 	 * Serialises threshold changes (rare: they only go down)
 	 */
 	mutex_t *mutex;
@@ -127,24 +122,18 @@ static void spdinfo_reply(void *user, struct nlmsghdr *hdr)
 }
 
 /**
- * Read the kernel's thresholds of a family; one GETSPDINFO answers for both,
- * so it is sent once, for the first family that needs them
+ * Read the kernel's thresholds of both families (one GETSPDINFO answers for
+ * both), setting their known flags
  */
-static bool read_thresh(private_kernel_libnl_spdh_t *this, thresh_t *t)
+static void read_thresh(private_kernel_libnl_spdh_t *this)
 {
 	struct nl_msg *msg;
 
-	if (!this->read)
+	msg = kernel_libnl_xattr_spdinfo_get();
+	if (msg)
 	{
-		this->read = TRUE;
-		msg = kernel_libnl_xattr_spdinfo_get();
-		if (msg)
-		{
-			this->socket->request(this->socket, msg, spdinfo_reply, this,
-								  NULL);
-		}
+		this->socket->request(this->socket, msg, spdinfo_reply, this, NULL);
 	}
-	return t->known;
 }
 
 /**
@@ -233,7 +222,7 @@ static void apply_configured(private_kernel_libnl_spdh_t *this, thresh_t *t)
 {
 	uint8_t lbits, rbits;
 
-	if (!read_thresh(this, t))
+	if (!t->known)
 	{
 		DBG1(DBG_KNL, "getting SPD hash threshold failed");
 		return;
@@ -257,7 +246,7 @@ static void apply_configured(private_kernel_libnl_spdh_t *this, thresh_t *t)
  */
 static void enable_auto(private_kernel_libnl_spdh_t *this, thresh_t *t)
 {
-	if (!read_thresh(this, t))
+	if (!t->known)
 	{
 		DBG1(DBG_KNL, "kernel-libnl: SPD hash thresholds unknown, "
 			 "spdh_thresh.auto disabled for %s", t->name);
@@ -299,6 +288,10 @@ kernel_libnl_spdh_t *kernel_libnl_spdh_create(kernel_libnl_socket_t *socket)
 	 * spdh_thresh.auto for the families without */
 	auto_thresh = lib->settings->get_bool(lib->settings,
 				"%s.plugins.kernel-libnl.spdh_thresh.auto", FALSE, lib->ns);
+	if (auto_thresh || configured(&this->v4) || configured(&this->v6))
+	{
+		read_thresh(this);
+	}
 	for (i = 0; i < 2; i++)
 	{
 		t = i ? &this->v6 : &this->v4;
