@@ -53,6 +53,8 @@
 #include <kernel/kernel_listener.h>
 #include <plugins/plugin_feature.h>
 
+#include "kb_peer.h"
+
 #define MAX_THREADS 64
 
 #ifndef KBENCH_CONF
@@ -140,7 +142,7 @@ static long proc_status_kb(const char *key)
 	_s; })
 
 /**
- * CHILD_SA i: me 192.0.2.1, peer 198.18.0.0/15 + i, local 192.168.0.0/24,
+ * CHILD_SA i: me 192.0.2.1, peer kb_peer(i) in 198.18.0.0/15, local 192.168.0.0/24,
  * remote 10.(i>>8).(i&255).0/24 (unique /24 per CHILD_SA, as in the issue)
  */
 static void child_init(int i)
@@ -149,9 +151,11 @@ static void child_init(int i)
 	char buf[64];
 	host_t *net;
 
+	uint32_t peer = kb_peer(i);
+
 	c->me = host_create_from_string("192.0.2.1", 4500);
-	snprintf(buf, sizeof(buf), "198.%d.%d.%d", 18 + ((i + 1) >> 16),
-			 ((i + 1) >> 8) & 255, (i + 1) & 255);
+	snprintf(buf, sizeof(buf), "%u.%u.%u.%u", peer >> 24, (peer >> 16) & 255,
+			 (peer >> 8) & 255, peer & 255);
 	c->other = host_create_from_string(buf, 4500);
 	net = host_create_from_string("192.168.0.0", 0);
 	c->my_ts = traffic_selector_create_from_subnet(net, 24, 0, 0, 65535);
@@ -770,6 +774,11 @@ int main(int argc, char *argv[])
 			default: usage(stderr); return 2;
 		}
 		break;
+	}
+	if (n_children < 1 || n_children > KB_MAX_CHILDREN)
+	{
+		fprintf(stderr, "-n must be 1 to %d\n", KB_MAX_CHILDREN);
+		return 2;
 	}
 	if (mode == MODE_EXPIRE && !burst && (!hard_s || soft_s >= hard_s))
 	{

@@ -46,6 +46,8 @@
 #include <linux/netlink.h>
 #include <linux/xfrm.h>
 
+#include "kb_peer.h"
+
 #ifndef NETLINK_CAP_ACK
 #define NETLINK_CAP_ACK 10
 #endif
@@ -513,12 +515,17 @@ int main(int argc, char *argv[])
 	{
 		n_threads = 1;
 	}
+	if (n_children < 1 || n_children > KB_MAX_CHILDREN)
+	{
+		fprintf(stderr, "-n must be 1 to %d\n", KB_MAX_CHILDREN);
+		return 2;
+	}
 	inet_pton(AF_INET, "192.0.2.1", &me);
 	inet_pton(AF_INET, "192.168.0.0", &local_net);
 	children = calloc(n_children, sizeof(child_t));
 	for (i = 0; i < n_children; i++)
 	{
-		children[i].peer = htonl((198u << 24 | 18u << 16) + i + 1);
+		children[i].peer = htonl(kb_peer(i));
 		children[i].remote_net = htonl(10u << 24 | (i & 0xffff) << 8);
 		children[i].reqid = i + 1;
 		children[i].spi_in = htonl(0xc0000000 | i);
