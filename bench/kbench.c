@@ -142,16 +142,15 @@ static long proc_status_kb(const char *key)
 	_s; })
 
 /**
- * CHILD_SA i: me 192.0.2.1, peer kb_peer(i) in 198.18.0.0/15, local 192.168.0.0/24,
- * remote 10.(i>>8).(i&255).0/24 (unique /24 per CHILD_SA, as in the issue)
+ * CHILD_SA i: me 192.0.2.1, peer kb_peer(i) in 198.18.0.0/15,
+ * local 192.168.0.0/24, remote 10.(i>>8).(i&255).0/24 (unique /24 per CHILD_SA, as in the issue)
  */
 static void child_init(int i)
 {
 	child_t *c = &children[i];
+	uint32_t peer = kb_peer(i);
 	char buf[64];
 	host_t *net;
-
-	uint32_t peer = kb_peer(i);
 
 	c->me = host_create_from_string("192.0.2.1", 4500);
 	snprintf(buf, sizeof(buf), "%u.%u.%u.%u", peer >> 24, (peer >> 16) & 255,
